@@ -1,0 +1,69 @@
+"""The public Plan model: a plan file's content plus its compiled routing (set by the loader)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import PrivateAttr
+
+from .concern import Concern, Decision, parse_concern
+from .model import PlanSpec
+
+if TYPE_CHECKING:
+    from ._yaml import YamlDocument
+    from .model import NationalCatalogue
+    from .router import CompiledPlan
+
+__all__ = ["Plan"]
+
+
+class Plan(PlanSpec):
+    """A checked municipal plan. ``route`` answers who acts next for a concern.
+
+    Obtain plans from :func:`beredskab.load_plan` / :func:`beredskab.load_plans`; the
+    fields mirror the YAML file (see ``docs/plan-format.md``).
+    """
+
+    _compiled: CompiledPlan | None = PrivateAttr(default=None)
+    _document: YamlDocument | None = PrivateAttr(default=None)
+
+    def _attach(self, document: YamlDocument | None, national: NationalCatalogue) -> None:
+        """Compile for routing (called once by the loader)."""
+        from .router import CompiledPlan
+
+        self._document = document
+        self._compiled = CompiledPlan(self, national)
+
+    @property
+    def slug(self) -> str:
+        return self.municipality.slug
+
+    @property
+    def compiled(self) -> CompiledPlan:
+        """The routing form of this plan (compiled on first use if built without the loader)."""
+        if self._compiled is None:
+            from ._references import check_references
+            from .errors import PlanError
+            from ._problems import Problem, Severity
+            from .loader import load_national
+
+            national = load_national()
+            findings = check_references(self, national)
+            if findings:
+                raise PlanError(
+                    [
+                        Problem("<plan>", 1, 1, code, Severity.ERROR, f"{'.'.join(map(str, path))}: {msg}", hint, name)
+                        for path, code, name, msg, hint in findings
+                    ]
+                )
+            self._attach(None, national)
+        assert self._compiled is not None
+        return self._compiled
+
+    @property
+    def source_file(self) -> str | None:
+        return self._document.file if self._document is not None else None
+
+    def route(self, concern: Concern | dict[str, Any]) -> Decision:
+        """Who acts next, how to reach them, by when, and why. Raises ConcernError on a bad event."""
+        return self.compiled.route(parse_concern(concern))

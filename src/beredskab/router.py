@@ -1,0 +1,348 @@
+"""Compiling a plan for routing, and routing one concern to a Decision.
+
+Compilation (once per loaded plan): schedules -> :class:`CompiledSchedule`, conditions
+-> durable-rules expressions in a private :class:`RuleEngine`, steps and rules -> the
+:class:`RoutingGraph`, and each action's static parts (name, kind, contacts).
+
+Routing: the concern becomes a flat dict of facts (age band, time facts at
+``received_at``...); durable-rules fires the first matching rule (ordered first match by
+priority); the rule's actions get ``available_from`` / ``act_by`` from the calendar, and
+the decision gets its path from the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._engine import RuleEngine
+from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
+from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef
+from .errors import ConcernError, suggest
+from .graph import RoutingGraph
+from .model import FINDINGS, ActionSpec, Actor, CatchAll, Condition, NationalCatalogue, Rule, Schedule
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+__all__ = ["CATCH_ALL_ID", "CompiledPlan", "condition_holds", "to_durable"]
+
+CATCH_ALL_ID = "catch-all"
+Facts = dict[str, Any]
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+def _tri(value: bool | None) -> str:
+    return "unknown" if value is None else ("true" if value else "false")
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+# --- conditions -> durable-rules expressions ------------------------------------------
+
+
+def _member(key: str, values: list[str]) -> dict[str, Any]:
+    if len(values) == 1:
+        return {key: values[0]}
+    return {"$or": [{key: v} for v in values]}
+
+
+def _leaves(cond: Condition) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if cond.acute is not None:
+        out.append({"acute": _yes(cond.acute)})
+    if cond.age_band is not None:
+        out.append(_member("band", list(cond.age_band)))
+    if cond.reporter is not None:
+        out.append(_member("reporter", [r.value for r in cond.reporter]))
+    if cond.step is not None:
+        out.append(_member("step", list(cond.step)))
+    if cond.topic is not None:
+        out.append(_member("topic", [t.value for t in cond.topic]))
+    if cond.severity is not None:
+        out.append(_member("severity", list(cond.severity)))
+    for name, value in (cond.findings or {}).items():
+        out.append({f"f_{name}": _tri(value)})
+    for sched, value in (cond.open or {}).items():
+        out.append({f"o_{sched}": _yes(value)})
+    if cond.holiday is not None:
+        out.append({"holiday": _yes(cond.holiday)})
+    for sub in cond.all or []:
+        out.append(to_durable(sub))
+    if cond.any:
+        out.append({"$or": [to_durable(sub) for sub in cond.any]})
+    if cond.not_ is not None:
+        out.append(_negate(to_durable(cond.not_)))
+    return out
+
+
+def to_durable(cond: Condition) -> dict[str, Any]:
+    """A durable-rules ``m`` expression equivalent to ``cond`` over the flat facts."""
+    leaves = _leaves(cond)
+    return leaves[0] if len(leaves) == 1 else {"$and": leaves}
+
+
+def _negate(expr: dict[str, Any]) -> dict[str, Any]:
+    """De Morgan down to the leaves: durable-rules has ``$neq`` but no general ``not``.
+
+    Every fact is always present in the event (unknowns are the string ``unknown``), so
+    ``$neq`` is an exact complement of equality.
+    """
+    (op, arg), = expr.items()
+    if op == "$and":
+        return {"$or": [_negate(e) for e in arg]}
+    if op == "$or":
+        return {"$and": [_negate(e) for e in arg]}
+    if op == "$neq":
+        return dict(arg)
+    return {"$neq": {op: arg}}
+
+
+def condition_holds(cond: Condition, facts: Mapping[str, Any]) -> bool:
+    """Plain-Python evaluation of ``cond`` on the same facts (for analyses and tests)."""
+    if cond.acute is not None and facts["acute"] != _yes(cond.acute):
+        return False
+    if cond.age_band is not None and facts["band"] not in cond.age_band:
+        return False
+    if cond.reporter is not None and facts["reporter"] not in {r.value for r in cond.reporter}:
+        return False
+    if cond.step is not None and facts["step"] not in cond.step:
+        return False
+    if cond.topic is not None and facts["topic"] not in {t.value for t in cond.topic}:
+        return False
+    if cond.severity is not None and facts["severity"] not in cond.severity:
+        return False
+    for name, value in (cond.findings or {}).items():
+        if facts[f"f_{name}"] != _tri(value):
+            return False
+    for sched, value in (cond.open or {}).items():
+        if facts[f"o_{sched}"] != _yes(value):
+            return False
+    if cond.holiday is not None and facts["holiday"] != _yes(cond.holiday):
+        return False
+    if cond.all and not all(condition_holds(c, facts) for c in cond.all):
+        return False
+    if cond.any and not any(condition_holds(c, facts) for c in cond.any):
+        return False
+    return not (cond.not_ is not None and condition_holds(cond.not_, facts))
+
+
+# --- compiled actions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CompiledAction:
+    spec: ActionSpec
+    actor: Actor
+    schedule: CompiledSchedule
+    contacts: tuple[ContactPoint, ...]
+    escalations_closed: tuple[_CompiledAction, ...]
+    escalations_deadline: tuple[tuple[str, str], ...]  # (actor id, name)
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    id: str
+    rule: Rule | CatchAll
+    next: tuple[_CompiledAction, ...]
+    notify: tuple[_CompiledAction, ...]
+    source: SourceRef
+    assumptions: tuple[str, ...]
+
+
+class CompiledPlan:
+    """Everything routing needs, computed once from a checked plan."""
+
+    def __init__(self, plan: Plan, national: NationalCatalogue) -> None:
+        self.slug = plan.municipality.slug
+        self.plan = plan
+        self.actors: dict[str, Actor] = {**{n: national.actors[n] for n in plan.national_actors}, **plan.actors}
+        specs: dict[str, Schedule] = {**national.schedules, **plan.schedules}
+        self.schedules = {sid: CompiledSchedule(sid, s) for sid, s in specs.items()}
+        self.steps = dict(plan.steps)
+        self._band_by_age: list[str] = [""] * 131
+        self.unknown_band = ""
+        for bid, band in plan.age_bands.items():
+            if band.unknown:
+                self.unknown_band = bid
+            elif band.min is not None and band.max is not None:
+                for age in range(band.min, band.max + 1):
+                    self._band_by_age[age] = bid
+        self.rules = [self._compile_rule(r.id, r) for r in plan.rules]
+        self.catch_all = self._compile_rule(CATCH_ALL_ID, plan.catch_all)
+        self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
+        self.graph = RoutingGraph(plan)
+
+    # -- compilation helpers
+
+    def _compile_action(self, spec: ActionSpec, step: str | None = None, via: Any = None) -> _CompiledAction:
+        actor = self.actors[spec.actor]
+        channels = via if via is not None else spec.via
+        contacts = tuple(
+            ContactPoint.model_construct(channel=c.channel, value=c.value, label=c.label)
+            for c in actor.contacts
+            if channels is None or c.channel in channels
+        )
+        closed = tuple(
+            self._compile_action(
+                ActionSpec(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via
+            )
+            for e in spec.escalation
+            if e.on == "closed"
+        )
+        deadline = tuple((e.actor, self.actors[e.actor].name) for e in spec.escalation if e.on == "deadline_passed")
+        return _CompiledAction(spec, actor, self.schedules[actor.schedule], contacts, closed, deadline)
+
+    def _compile_rule(self, rid: str, rule: Rule | CatchAll) -> _CompiledRule:
+        source = SourceRef.model_construct(
+            rule=rid,
+            section=rule.source.section if rule.source else None,
+            quote=rule.source.quote if rule.source else None,
+            assumed=rule.assumed,
+            note=rule.note,
+        )
+        nxt = tuple(self._compile_action(a) for a in rule.next)
+        notify = tuple(self._compile_action(a) for a in rule.notify)
+        assumptions: list[str] = []
+        if rule.assumed:
+            assumptions.append(f"rule {rid}: {rule.note}")
+        seen: set[str] = set()
+        for act in nxt + notify + tuple(e for a in nxt + notify for e in a.escalations_closed):
+            if act.actor.assumed and act.spec.actor not in seen:
+                assumptions.append(f"{act.actor.name}: {act.actor.note}")
+            if act.schedule.assumed and act.schedule.id not in seen:
+                assumptions.append(f"{act.schedule.spec.name or act.schedule.id}: {act.schedule.spec.note}")
+            seen.update({act.spec.actor, act.schedule.id})
+            if act.spec.deadline is not None and act.spec.deadline.assumed:
+                assumptions.append(f"deadline for {act.actor.name}: {act.spec.deadline.note}")
+        return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)))
+
+    # -- routing
+
+    def band_of(self, age: int | None) -> str:
+        return self.unknown_band if age is None else self._band_by_age[age]
+
+    def facts(self, concern: Concern) -> Facts:
+        """The flat facts the rules see: concern fields, age band, time facts."""
+        at = concern.received_at
+        f = concern.findings
+        facts: Facts = {
+            "plan": self.slug,
+            "acute": _yes(concern.acute),
+            "band": self.band_of(concern.age),
+            "reporter": concern.reporter.value,
+            "step": concern.step,
+            "topic": concern.topic.value,
+            "severity": concern.severity.value if concern.severity else "none",
+            "holiday": _yes(public_holiday_name(at.astimezone(ZONE).date()) is not None),
+        }
+        for name in FINDINGS:
+            facts[f"f_{name}"] = _tri(getattr(f, name))
+        for sid, sched in self.schedules.items():
+            facts[f"o_{sid}"] = _yes(sched.is_open(at))
+        return facts
+
+    def check_step(self, concern: Concern) -> None:
+        if concern.step not in self.steps:
+            guess = suggest(concern.step, self.steps)
+            raise ConcernError("step", f"{concern.step!r} is not a step of plan {self.slug!r} ({', '.join(self.steps)})", guess)
+
+    def first_match(self, facts: Facts) -> int:
+        """Index of the deciding rule by plain-Python first match (``len(rules)`` = catch-all)."""
+        for i, rule in enumerate(self.plan.rules):
+            if condition_holds(rule.when, facts):
+                return i
+        return len(self.plan.rules)
+
+    def route(self, concern: Concern) -> Decision:
+        self.check_step(concern)
+        facts = self.facts(concern)
+        index = self.engine.fire(facts)
+        compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
+        return self._decide(concern, compiled)
+
+    def _action(self, act: _CompiledAction, concern: Concern, role: str, lines: list[str]) -> Action:
+        at = concern.received_at
+        available = act.schedule.next_opening(at)
+        if available is None:  # pragma: no cover - a schedule with hours always reopens
+            available = at
+        elif available != at:
+            lines.append(
+                f"{act.actor.name} is closed at {_fmt(at)}; it can act from {_fmt(available)}."
+            )
+        act_by = self._deadline(act, concern)
+        notes = [
+            EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
+            for aid, name in act.escalations_deadline
+        ]
+        return Action.model_construct(
+            step=act.spec.step,
+            actor=act.spec.actor,
+            name=act.actor.name,
+            kind=act.actor.kind,
+            contacts=list(act.contacts),
+            available_from=available,
+            act_by=act_by,
+            role=role,
+            escalation=notes,
+        )
+
+    def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
+        deadline = act.spec.deadline
+        if deadline is None:
+            return None
+        if deadline.within is not None:
+            duration: str | None = deadline.within
+        else:
+            key = concern.severity.value if concern.severity else "unknown"
+            duration = (deadline.by_severity or {}).get(key)  # type: ignore[call-overload]
+        if duration is None:
+            return None
+        if deadline.clock == "opening_hours":
+            return act.schedule.add_open_time(concern.received_at, duration_minutes(duration))
+        return add_duration(concern.received_at, duration)
+
+    def _actions(self, items: tuple[_CompiledAction, ...], concern: Concern, lines: list[str]) -> list[Action]:
+        out = [self._action(a, concern, "primary", lines) for a in items]
+        for a in items:
+            if a.escalations_closed and not a.schedule.is_open(concern.received_at):
+                for esc in a.escalations_closed:
+                    out.append(self._action(esc, concern, "escalation", lines))
+                    lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
+        return out
+
+    def _decide(self, concern: Concern, compiled: _CompiledRule) -> Decision:
+        rule = compiled.rule
+        is_catch_all = compiled.id == CATCH_ALL_ID
+        lines: list[str] = []
+        if is_catch_all:
+            lines.append("No rule of the plan covers this concern; the plan's catch-all answers it.")
+        lines.append(rule.explanation)
+        where = f" ({rule.source.section})" if rule.source else " (assumed, not in the plan text)"
+        lines.append(f"Decided by {'the catch-all' if is_catch_all else 'rule ' + compiled.id}{where}.")
+        nxt = self._actions(compiled.next, concern, lines)
+        notify = self._actions(compiled.notify, concern, lines)
+        path = self.graph.path(nxt[0].step)
+        return Decision.model_construct(
+            plan=self.slug,
+            next=nxt,
+            notify=notify,
+            rules=[compiled.id],
+            legal_basis=list(rule.legal_basis),
+            sources=[compiled.source],
+            path=path,
+            explanation=lines,
+            catch_all=is_catch_all,
+            received_at=concern.received_at,
+            assumptions=list(compiled.assumptions),
+        )
+
+
+def _fmt(moment: dt.datetime) -> str:
+    return moment.astimezone(ZONE).strftime("%a %Y-%m-%d %H:%M")
