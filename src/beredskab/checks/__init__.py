@@ -1,0 +1,80 @@
+"""Validation checks as modules: each has a stable code, a name, a severity and a docstring.
+
+A check is a module in this package defining ``CODE``, ``NAME``, ``SEVERITY`` and
+``check(ctx) -> Iterator[Problem]``; its docstring holds a passing and a failing
+example. ``check`` never raises on bad user data. ``REGISTRY`` maps codes to checks.
+Loader problems (BK0xx syntax, BK1xx schema, BK2xx references) come from the loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from .._problems import Problem, Severity
+from .._yaml import YamlDocument
+from ..plan import Plan
+
+__all__ = ["REGISTRY", "Check", "CheckContext", "run_checks"]
+
+
+@dataclass
+class CheckContext:
+    """What a check sees: the loaded plan, its YAML positions and the run's options."""
+
+    plan: Plan
+    document: YamlDocument
+    as_of: dt.date = field(default_factory=dt.date.today)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    def problem(
+        self, check: Check | ModuleType, path: tuple[Any, ...], message: str, hint: str | None = None,
+        *, key: bool = False, severity: Severity | None = None,
+    ) -> Problem:
+        line, col = self.document.position(path, key=key)
+        code = check.CODE
+        return Problem(self.file, line, col, code, severity or check.SEVERITY, message, hint, check.NAME)
+
+
+@dataclass(frozen=True)
+class Check:
+    CODE: str
+    NAME: str
+    SEVERITY: Severity
+    run: Callable[[CheckContext], Iterator[Problem]]
+    doc: str
+
+
+def _discover() -> dict[str, Check]:
+    registry: dict[str, Check] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if not hasattr(mod, "CODE"):
+            continue
+        check = Check(mod.CODE, mod.NAME, mod.SEVERITY, mod.check, (mod.__doc__ or "").strip())
+        if check.CODE in registry:
+            raise RuntimeError(f"check code {check.CODE} is used twice")
+        registry[check.CODE] = check
+    return dict(sorted(registry.items()))
+
+
+REGISTRY: dict[str, Check] = _discover()
+
+
+def run_checks(ctx: CheckContext, select: set[str] | None = None) -> list[Problem]:
+    """Every problem all (or the selected) checks find in one plan, sorted by position."""
+    out: list[Problem] = []
+    for code, check in REGISTRY.items():
+        if select is not None and code not in select:
+            continue
+        out.extend(check.run(ctx))
+    return sorted(out)

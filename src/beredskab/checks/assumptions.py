@@ -1,0 +1,41 @@
+"""BK901 assumptions: list every value the plan text does not back (``assumed: true``).
+
+Reviewers see at a glance what rests on the text and what does not.
+
+Passing example (no assumption, nothing reported)::
+
+    schedules:
+      always_open: {always: true, source: {section: "3.2.3"}}
+
+Reported example (one info line, at the ``assumed`` key)::
+
+    schedules:
+      municipal_hours:
+        weekly: {mon: ["08:00-15:00"]}
+        assumed: true
+        note: The text does not state opening hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._problems import Problem, Severity
+from .._yaml import iter_paths
+from . import CheckContext
+
+CODE = "BK901"
+NAME = "assumptions"
+SEVERITY = Severity.INFO
+
+
+def check(ctx: CheckContext) -> Iterator[Problem]:
+    import sys
+
+    me = sys.modules[__name__]
+    data = ctx.document.data
+    for path, value in iter_paths(data):
+        if isinstance(value, dict) and value.get("assumed") is True:
+            what = ".".join(str(p) for p in path) or "(top level)"
+            note = value.get("note") or "no note"
+            yield ctx.problem(me, path + ("assumed",), f"assumed, not in the plan text: {what}: {note}", key=True)
