@@ -174,7 +174,13 @@ class _AliasTracker(yaml.SafeLoader):
 
 
 def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] | None]:
-    loader = _AliasTracker(text)
+    try:
+        loader = _AliasTracker(text)
+    except yaml.reader.ReaderError as exc:
+        line, col = _position_of_offset(text, exc.position)
+        raise YamlProblems(
+            [_problem(display, line, col, "BK001", "yaml-syntax", f"control character #x{exc.character:04x} is not allowed in YAML")]
+        ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -218,9 +224,13 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+_PLAIN_TAGS = frozenset(_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+
+
 def _explicit_tag(node: yaml.Node) -> str | None:
+    """A tag other than the plain data types (``!!python/...``, ``!custom``), or None."""
     tag = node.tag or ""
-    if tag.startswith(_STANDARD_TAG) or tag in ("!", ""):
+    if tag in _PLAIN_TAGS or tag in ("!", ""):
         return None
     return tag
 
@@ -284,8 +294,9 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
     return doc
 
 
-def load_document(path: Path, display: str | None = None) -> YamlDocument:
+def load_document(path: str | Path, display: str | None = None) -> YamlDocument:
     """Read, check and convert one YAML file; raises YamlProblems with every problem found."""
+    path = Path(path)
     display = display or str(path)
     return parse_text(read_text(path, display), display)
 

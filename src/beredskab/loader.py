@@ -103,6 +103,15 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for seg in path:
+        try:
+            data = data[seg]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 _EXPECTED = re.compile(r"'([^']*)'")
 
 
@@ -128,7 +137,7 @@ def pydantic_problems(
             )
             continue
         if etype == "missing":
-            line, col = doc.position(path)
+            line, col = doc.position(path, key=True)
             problems.append(
                 Problem(
                     doc.file, line, col, "BK103", Severity.ERROR,
@@ -140,7 +149,8 @@ def pydantic_problems(
         if path in seen and etype not in ("value_error",):
             continue
         seen.add(path)
-        line, col = doc.position(path)
+        # an error about a whole mapping (e.g. no source) points at the key that names it
+        line, col = doc.position(path, key=isinstance(_value_at(doc.data, path), dict))
         msg = err["msg"]
         hint = None
         ctx = err.get("ctx") or {}
@@ -197,7 +207,8 @@ def parse_plan(doc: _yaml.YamlDocument) -> Plan:
     if findings:
         problems = []
         for path, code, name, message, hint in findings:
-            line, col = doc.position(path)
+            # clashes and band coverage concern a whole entry: point at its key
+            line, col = doc.position(path, key=code in ("BK202", "BK205"))
             problems.append(Problem(doc.file, line, col, code, Severity.ERROR, message, hint, name))
         raise PlanError(problems, doc.file)
     plan._attach(doc, national)

@@ -311,8 +311,23 @@ def _nonempty(v: Any) -> Any:
     return v
 
 
+def _scalar_or_list_schema(schema: dict[str, Any]) -> None:
+    """JSON Schema for a field that takes one value or a non-empty list of values."""
+    options = schema.get("anyOf", [schema])
+    for opt in options:
+        if opt.get("type") == "array":
+            items = opt["items"]
+            opt.clear()
+            opt["anyOf"] = [items, {"type": "array", "items": items, "minItems": 1}]
+
+
 def _listish(item: Any) -> Any:
-    return Annotated[list[item], BeforeValidator(_one_or_many), BeforeValidator(_nonempty)]  # type: ignore[valid-type]
+    return Annotated[  # type: ignore[valid-type]
+        list[item],
+        BeforeValidator(_one_or_many),
+        BeforeValidator(_nonempty),
+        Field(json_schema_extra=_scalar_or_list_schema),
+    ]
 
 
 class Condition(_Strict):

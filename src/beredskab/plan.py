@@ -34,6 +34,14 @@ class Plan(PlanSpec):
         self._document = document
         self._compiled = CompiledPlan(self, national)
 
+    def __eq__(self, other: object) -> bool:
+        """Plans are equal when their content is; compiled state and file positions do not count."""
+        if not isinstance(other, PlanSpec):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
     @property
     def slug(self) -> str:
         return self.municipality.slug

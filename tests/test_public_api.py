@@ -1,0 +1,32 @@
+"""The public API is exactly what __all__ says, and matches the contract's names."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import beredskab
+
+
+def test_all_names_exist() -> None:
+    for name in beredskab.__all__:
+        assert hasattr(beredskab, name), name
+
+
+def test_contract_names_are_public() -> None:
+    for name in ("load_plan", "load_plans", "Plan", "Concern", "Decision", "PlanError", "ConcernError", "BeredskabError"):
+        assert name in beredskab.__all__
+
+
+def test_no_undeclared_public_names() -> None:
+    public = {n for n in vars(beredskab) if not n.startswith("_")}
+    modules = {m.name for m in pkgutil.iter_modules(beredskab.__path__)}
+    assert public - set(beredskab.__all__) - modules - {"annotations"} == set()
+
+
+def test_every_module_has_a_docstring() -> None:
+    for info in pkgutil.walk_packages(beredskab.__path__, "beredskab."):
+        if info.name.endswith("__main__"):
+            continue
+        mod = importlib.import_module(info.name)
+        assert (mod.__doc__ or "").strip(), info.name
