@@ -133,7 +133,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             problems.extend(exc.problems)
             continue
         problems.extend(run_checks(CheckContext(plan, doc, as_of=args.as_of)))
-    if not args.show_info:
+    if args.no_info:
         problems = [p for p in problems if p.severity is not Severity.INFO]
     problems.sort()
     text = PROBLEM_REPORTERS[fmt](problems, len(files))
@@ -258,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=["auto", *sorted(PROBLEM_REPORTERS)], default="auto",
                    help="text, json, github annotations; auto = github under GITHUB_ACTIONS, else text")
     v.add_argument("--strict", action="store_true", help="warnings fail too")
-    v.add_argument("--show-info", action="store_true", help="also list info findings (e.g. every assumed value)")
+    v.add_argument("--no-info", action="store_true",
+                   help="hide info findings (by default every assumed value is listed as info)")
     v.add_argument("--as-of", type=_date, default=dt.date.today(), metavar="DATE",
                    help="judge revision dates as of this day (default today)")
     v.set_defaults(func=cmd_validate)

@@ -178,6 +178,7 @@ class CompiledPlan:
         self.catch_all = self._compile_rule(CATCH_ALL_ID, plan.catch_all)
         self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
         self.graph = RoutingGraph(plan)
+        self._paths: dict[tuple[Any, ...], list[str]] = {}
 
     # -- compilation helpers
 
@@ -265,7 +266,37 @@ class CompiledPlan:
         facts = self.facts(concern)
         index = self.engine.fire(facts)
         compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
-        return self._decide(concern, compiled)
+        return self._decide(concern, compiled, facts)
+
+    def expected_path(self, start: str, facts: Facts) -> list[str]:
+        """Steps expected from ``start`` to closure for this concern.
+
+        Follows the plan's own rules for the same concern with no findings established
+        (the ordinary course), one step after another, until a terminal step; where that
+        loops or stalls, the routing graph's shortest way to closure completes it.
+        """
+        key = (start, *(v for k, v in facts.items() if k != "step" and not k.startswith("f_")))
+        cached = self._paths.get(key)
+        if cached is not None:
+            return list(cached)
+        neutral = dict(facts, **{f"f_{name}": "unknown" for name in FINDINGS})
+        path = [start]
+        step = start
+        while self.steps[step].terminal is None:
+            neutral["step"] = step
+            index = self.first_match(neutral)
+            rule = self.plan.catch_all if index >= len(self.plan.rules) else self.plan.rules[index]
+            nxt = rule.next[0].step
+            if nxt in path:
+                tail = self.graph.path(step)[1:]
+                path.extend(s for s in tail if s not in path)
+                break
+            path.append(nxt)
+            step = nxt
+        if len(self._paths) > 50_000:  # bounded: the fact space is finite but large
+            self._paths.clear()
+        self._paths[key] = path
+        return list(path)
 
     def _action(self, act: _CompiledAction, concern: Concern, role: str, lines: list[str]) -> Action:
         at = concern.received_at
@@ -317,7 +348,7 @@ class CompiledPlan:
                     lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
         return out
 
-    def _decide(self, concern: Concern, compiled: _CompiledRule) -> Decision:
+    def _decide(self, concern: Concern, compiled: _CompiledRule, facts: Facts) -> Decision:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
         lines: list[str] = []
@@ -328,7 +359,7 @@ class CompiledPlan:
         lines.append(f"Decided by {'the catch-all' if is_catch_all else 'rule ' + compiled.id}{where}.")
         nxt = self._actions(compiled.next, concern, lines)
         notify = self._actions(compiled.notify, concern, lines)
-        path = self.graph.path(nxt[0].step)
+        path = self.expected_path(nxt[0].step, facts)
         return Decision.model_construct(
             plan=self.slug,
             next=nxt,
