@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from .errors import ConcernError, suggest
 from .model import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
@@ -22,12 +22,12 @@ class Findings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    ready_to_act: bool | None = Field(default=None, description="handlingsparat")
-    security_threat: bool | None = None
-    relevant: bool | None = None
-    psychiatric: bool | None = None
-    in_custody: bool | None = None
-    consent: bool | None = None
+    ready_to_act: StrictBool | None = Field(default=None, description="handlingsparat")
+    security_threat: StrictBool | None = None
+    relevant: StrictBool | None = None
+    psychiatric: StrictBool | None = None
+    in_custody: StrictBool | None = None
+    consent: StrictBool | None = None
 
 
 class Concern(BaseModel):
@@ -36,7 +36,7 @@ class Concern(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     received_at: AwareDatetime = Field(description="When the concern arrived; ISO 8601 with offset.")
-    acute: bool
+    acute: StrictBool
     age: Annotated[int, Field(ge=0, le=130, strict=True)] | None = None
     reporter: Reporter = Reporter.CITIZEN
     step: Annotated[str, Field(min_length=1, max_length=64)] = "intake"
