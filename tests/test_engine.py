@@ -63,10 +63,13 @@ def test_first_match_by_priority_not_definition_order() -> None:
 
 def test_no_state_is_left_behind_per_route(minimal_plan: beredskab.Plan) -> None:
     engine = minimal_plan.compiled.engine
-    for _ in range(50):
-        minimal_plan.route(EVENT)
-    # sids are s0, s1, ...; none keeps state in durable-rules after its route
-    assert not any(engine.has_state(sid) for sid in ["0", *(f"s{i}" for i in range(2000))])
+    for step in ("intake", "visitation", "infohus_assessment", "closed"):
+        for _ in range(20):
+            minimal_plan.route(dict(EVENT, step=step))
+    session = engine.session()
+    # every event was consumed by the rule that fired: nothing pending, no facts kept
+    assert session["events"] == [] and session["facts"] == []
+    assert set(session["state"]) <= {"sid", "id", "$s"}
 
 
 def test_many_engines_created_and_collected() -> None:

@@ -161,41 +161,77 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-class _AliasTracker(yaml.SafeLoader):
-    """Composer that remembers where the first alias was used, for the bomb message."""
-
-    first_alias: tuple[int, int] | None = None
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent) and self.first_alias is None:
-            mark = self.peek_event().start_mark
-            self.first_alias = (mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
 
 
 def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] | None]:
+    """The document's node graph, built iteratively from parser events.
+
+    Building nodes here (not with PyYAML's recursive composer) bounds nesting depth
+    before anything recurses, and records where the first alias is used.
+    """
+    anchors: dict[str, yaml.Node] = {}
+    stack: list[tuple[yaml.Node, list[Any]]] = []
+    root: yaml.Node | None = None
+    documents = 0
+    first_alias: tuple[int, int] | None = None
+
+    def fail(mark: Any, code: str, name: str, message: str) -> YamlProblems:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return YamlProblems([_problem(display, line, col, code, name, message)])
+
+    def attach(node: yaml.Node) -> None:
+        nonlocal root
+        if stack:
+            stack[-1][1].append(node)
+        else:
+            root = node
+
     try:
-        loader = _AliasTracker(text)
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise fail(event.start_mark, "BK001", "yaml-syntax", "a plan file holds one YAML document, found a second")
+            elif isinstance(event, yaml.AliasEvent):
+                if first_alias is None:
+                    first_alias = (event.start_mark.line + 1, event.start_mark.column + 1)
+                if event.anchor not in anchors:
+                    raise fail(event.start_mark, "BK001", "yaml-syntax", f"alias *{event.anchor} names no anchor")
+                attach(anchors[event.anchor])
+            elif isinstance(event, yaml.ScalarEvent):
+                node = yaml.ScalarNode(event.tag or "", event.value, event.start_mark, event.end_mark, event.style)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                attach(node)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(event.start_mark, "BK006", "yaml-bomb", f"YAML nested deeper than {MAX_DEPTH} levels")
+                cls = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                node = cls(event.tag or "", [], event.start_mark, None, flow_style=event.flow_style)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                stack.append((node, []))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node, children = stack.pop()
+                if isinstance(node, yaml.MappingNode):
+                    node.value = list(zip(children[0::2], children[1::2], strict=True))
+                else:
+                    node.value = children
+                attach(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or str(exc)
+        context = f" ({exc.context})" if exc.context else ""
+        raise fail(mark, "BK001", "yaml-syntax", f"YAML syntax error: {what}{context}") from None
     except yaml.reader.ReaderError as exc:
         line, col = _position_of_offset(text, exc.position)
         raise YamlProblems(
-            [_problem(display, line, col, "BK001", "yaml-syntax", f"control character #x{exc.character:04x} is not allowed in YAML")]
+            [_problem(display, line, col, "BK001", "yaml-syntax", f"character #x{exc.character:04x} is not allowed in YAML")]
         ) from None
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or str(exc)
-        context = f" ({exc.context})" if exc.context else ""
-        raise YamlProblems([_problem(display, line, col, "BK001", "yaml-syntax", f"YAML syntax error: {what}{context}")]) from None
     except yaml.YAMLError as exc:
         raise YamlProblems([_problem(display, 1, 1, "BK001", "yaml-syntax", f"YAML error: {exc}")]) from None
-    except RecursionError:
-        raise YamlProblems([_problem(display, 1, 1, "BK006", "yaml-bomb", "YAML nested too deeply")]) from None
-    finally:
-        loader.dispose()
-    return node, loader.first_alias
+    return root, first_alias
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:

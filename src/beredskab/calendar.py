@@ -22,6 +22,8 @@ __all__ = ["ZONE", "CompiledSchedule", "add_duration", "is_public_holiday", "pub
 ZONE = ZoneInfo("Europe/Copenhagen")
 _MAX_SEARCH_DAYS = 800  # two years and more: every schedule with any hours opens within it
 _WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_UTC = dt.UTC
+_MINUTE = dt.timedelta(minutes=1)
 
 
 @functools.lru_cache(maxsize=256)
@@ -48,12 +50,43 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
     if minute >= 24 * 60:
         return _at(day + dt.timedelta(days=1), minute - 24 * 60)
     naive = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60)
-    # a wall time skipped by spring-forward does not exist: take the first moment after the gap
+    # a wall time skipped by spring-forward does not exist: move it on by the gap's length
+    # (02:30 -> 03:30), as RFC 5545 does; a repeated wall time means its first occurrence
     aware = naive.replace(tzinfo=ZONE)
-    round_trip = aware.astimezone(dt.timezone.utc).astimezone(ZONE)
+    round_trip = aware.astimezone(_UTC).astimezone(ZONE)
     if round_trip.replace(tzinfo=None) != naive:
         aware = round_trip
     return aware
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in UTC: arithmetic on a ZoneInfo-aware datetime is wall-clock, not elapsed time."""
+    return moment.astimezone(_UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_pieces(day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime, dt.timedelta], ...]:
+    """The instants of local ``day`` as UTC pieces ``[start, end)`` of one UTC offset each.
+
+    A summer-time day has two pieces: 23 real hours in spring, 25 in autumn. Assumes at most
+    one offset change a day (true of Europe/Copenhagen: at 01:00 UTC).
+    """
+    start, end = _utc(_at(day, 0)), _utc(_at(day + dt.timedelta(days=1), 0))
+    first = start.astimezone(ZONE).utcoffset()
+    last = (end - _MINUTE).astimezone(ZONE).utcoffset()
+    assert first is not None and last is not None
+    if first == last:
+        return ((start, end, first),)
+    # binary search (whole minutes) for the first instant with the new offset
+    lo, hi = 0, int((end - start) / _MINUTE) - 1  # offset(lo) == first, offset(hi) == last
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if (start + mid * _MINUTE).astimezone(ZONE).utcoffset() == first:
+            lo = mid
+        else:
+            hi = mid
+    change = start + hi * _MINUTE
+    return ((start, change, first), (change, end, last))
 
 
 @dataclass(frozen=True)
@@ -73,13 +106,14 @@ class CompiledSchedule:
         self.always = spec.always
         self.assumed = spec.assumed
         self.weekly: tuple[tuple[tuple[int, int], ...], ...] = tuple(
-            tuple(sorted(parse_time_range(r) for r in spec.weekly.get(key, []))) for key in _WEEKDAY_KEYS  # type: ignore[call-overload]
+            tuple(sorted(parse_time_range(r) for r in spec.weekly.get(key, [])))  # type: ignore[call-overload]
+            for key in _WEEKDAY_KEYS
         )
         self.closed_on_holidays = spec.public_holidays == "closed"
         closed: list[_ClosedDay] = []
         for cd in spec.closed_days:
-            parts = [int(p) for p in cd.date.split("-")]
-            year, month, day = (parts if len(parts) == 3 else [None, *parts])  # type: ignore[list-item]
+            *year_part, month, day = (int(p) for p in cd.date.split("-"))  # [YYYY-]MM-DD
+            year = year_part[0] if year_part else None
             start = 0
             if cd.from_time:
                 h, m = cd.from_time.split(":")
@@ -101,6 +135,31 @@ class CompiledSchedule:
                 spans = tuple((s, min(e, c.from_minute)) for s, e in spans if s < c.from_minute)
         return spans
 
+    def open_spans(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+        """The open intervals of local ``day`` as real (UTC) instants ``[start, end)``, in order.
+
+        Exactly the instants whose Copenhagen wall time falls inside :meth:`intervals`: an hour
+        skipped in spring is no open time, the hour repeated in autumn is open twice.
+        """
+        wall = self.intervals(day)
+        midnight = dt.datetime(day.year, day.month, day.day, tzinfo=_UTC)  # wall 00:00 read as UTC
+        found: list[tuple[dt.datetime, dt.datetime]] = []
+        for lo, hi, offset in _day_pieces(day):
+            for s, e in wall:
+                # in a piece, wall time = instant + offset
+                start = max(lo, midnight + dt.timedelta(minutes=s) - offset)
+                end = min(hi, midnight + dt.timedelta(minutes=e) - offset)
+                if start < end:
+                    found.append((start, end))
+        found.sort()
+        merged: list[tuple[dt.datetime, dt.datetime]] = []
+        for start, end in found:
+            if merged and start <= merged[-1][1]:  # touching at an offset change: one interval
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return tuple(merged)
+
     def is_open(self, moment: dt.datetime) -> bool:
         if self.always:
             return True
@@ -110,39 +169,35 @@ class CompiledSchedule:
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """``moment`` itself when open then, else the start of the next open interval."""
-        if self.always:
+        if self.always or self.is_open(moment):
             return moment
-        loc = local(moment)
-        minute = loc.hour * 60 + loc.minute + (1 if loc.second or loc.microsecond else 0)
-        day = loc.date()
-        for offset in range(_MAX_SEARCH_DAYS):
-            spans = self.intervals(day)
-            for s, e in spans:
-                if offset == 0:
-                    if s <= loc.hour * 60 + loc.minute < e:
-                        return moment
-                    if s < minute:
-                        continue
-                return _at(day, s)
+        # compare real instants: in autumn's repeated hour the wall clock runs back
+        now = _utc(moment)
+        day = local(moment).date()
+        for _ in range(_MAX_SEARCH_DAYS):
+            for start, _end in self.open_spans(day):
+                if start > now:
+                    return local(start)
             day += dt.timedelta(days=1)
         return None
 
     def add_open_time(self, moment: dt.datetime, minutes: int) -> dt.datetime | None:
         """The moment when ``minutes`` of this schedule's open time have passed after ``moment``."""
+        left = dt.timedelta(minutes=minutes)
         if self.always:
-            return moment + dt.timedelta(minutes=minutes)
-        loc = local(moment)
-        now = loc.hour * 60 + loc.minute
-        day = loc.date()
-        left = minutes
-        for offset in range(_MAX_SEARCH_DAYS * 4):
-            for s, e in self.intervals(day):
-                start = max(s, now) if offset == 0 else s
-                if start >= e:
+            return (_utc(moment) + left).astimezone(moment.tzinfo)
+        # open time is elapsed time (a night shift across the summer-time change lasts 1 h
+        # less or more than its wall clock says), counted on real instants from ``moment``
+        now = _utc(moment)
+        day = local(moment).date()
+        for _ in range(_MAX_SEARCH_DAYS * 4):
+            for start, end in self.open_spans(day):
+                start = max(start, now)
+                if start >= end:
                     continue
-                if e - start >= left:
-                    return _at(day, start + left)
-                left -= e - start
+                if end - start >= left:
+                    return local(start + left)
+                left -= end - start
             day += dt.timedelta(days=1)
         return None
 
@@ -154,7 +209,8 @@ def add_duration(moment: dt.datetime, duration: str) -> dt.datetime:
     """
     unit, n = parse_duration(duration)
     if unit == "hours":
-        return local(moment + dt.timedelta(hours=n))
+        # in UTC: ``+`` on a Copenhagen datetime would keep the wall clock across summer time
+        return local(_utc(moment) + dt.timedelta(hours=n))
     loc = local(moment)
     if unit == "days":
         target = loc.date() + dt.timedelta(days=n)

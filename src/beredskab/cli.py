@@ -52,17 +52,25 @@ def _parse_bool(text: str) -> bool | None:
 def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
     event: dict[str, Any] = {}
     if args.event:
+        where = "stdin" if args.event == "-" else args.event
         try:
-            raw = sys.stdin.read() if args.event == "-" else Path(args.event).read_text(encoding="utf-8")
+            data = sys.stdin.buffer.read() if args.event == "-" else Path(args.event).read_bytes()
         except OSError as exc:
             raise ConcernError("event", f"cannot read {args.event}: {exc.strerror}") from None
         try:
+            # bytes, decoded here, so a non-UTF-8 file is a bad event rather than a
+            # UnicodeDecodeError; utf-8-sig because Windows editors write a BOM
+            raw = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConcernError(
+                "event", f"{where}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+            ) from None
+        try:
             event = json.loads(raw)
         except json.JSONDecodeError as exc:
-            where = "stdin" if args.event == "-" else args.event
             raise ConcernError("event", f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
         if not isinstance(event, dict):
-            raise ConcernError("event", "the event must be a JSON object")
+            raise ConcernError("event", f"the event must be a JSON object, not {_json_type(event)}")
     if args.at is not None:
         event["received_at"] = args.at
     elif "received_at" not in event:
@@ -79,8 +87,25 @@ def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
         if "=" not in item:
             raise ConcernError("findings", f"--finding {item!r}: write NAME=true|false|null, e.g. ready_to_act=false")
         name, _, value = item.partition("=")
-        event.setdefault("findings", {})[name.strip()] = _parse_bool(value)
+        findings = event.setdefault("findings", {})
+        if not isinstance(findings, dict):
+            # the event's own findings are not an object: nothing to add the flag to
+            raise ConcernError(
+                "findings", f"the event's findings must be an object of booleans, not {_json_type(findings)}"
+            )
+        findings[name.strip()] = _parse_bool(value)
     return event
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages about the event file."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return {str: "a string", list: "an array"}.get(type(value), "an object")
 
 
 def _int_age(text: str) -> int:
@@ -113,16 +138,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .loader import parse_plan
 
     fmt = resolve_problem_format(args.format)
-    files = plan_files(args.paths)
     problems: list[Problem] = []
     io_error = False
     for raw in args.paths:
-        if not Path(raw).exists():
+        p = Path(raw)
+        if not p.exists():
             _err(f"{raw}: no such file or folder")
             io_error = True
+        elif p.is_dir() and not plan_files([p]):
+            # a wrong or empty folder would otherwise "pass" with nothing checked
+            _err(f"{raw}: no plan files (*.yaml) in this folder")
+            io_error = True
+    # only files that exist count as checked; the missing ones were reported above
+    files = [f for f in plan_files(args.paths) if f.exists()]
     for f in files:
-        if not f.exists():
-            continue
         try:
             doc = _yaml.load_document(f, str(f))
             plan = parse_plan(doc)
@@ -162,11 +191,14 @@ def cmd_test(args: argparse.Namespace) -> int:
     if not files:
         _err("no *.examples.yaml files found in " + ", ".join(args.paths))
         return EXIT_USAGE
+    # every file is checked before any runs, so a typo does not leave a half-printed report
+    missing = [f for f in files if not f.is_file()]
+    for f in missing:
+        _err(f"{f}: no such examples file")
+    if missing:
+        return EXIT_USAGE
     passed = failed = 0
     for f in files:
-        if not f.exists():
-            _err(f"{f}: no such examples file")
-            return EXIT_USAGE
         try:
             results = run_examples(f)
         except PlanError as exc:
@@ -216,11 +248,41 @@ with a message naming the field on a bad event or plan.
 """
 
 
+_MAIN_EPILOG = """\
+examples:
+  beredskab validate plans/ --no-info
+  beredskab route koege --not-acute --age 16 --at 2026-11-23T20:00+01:00 --format text
+  beredskab test plans/
+  beredskab schema > schema/plan.schema.json
+
+exit codes: 0 ok; 1 validate found errors or test had a failure; 2 bad event, plan,
+path or usage. 'beredskab COMMAND --help' explains each command.
+"""
+
+_VALIDATE_EPILOG = """\
+examples:
+  beredskab validate plans/                        every plan in the folder; assumptions listed as info
+  beredskab validate plans/koege.yaml --no-info    errors and warnings only
+  beredskab validate plans/ --format github        annotations in a GitHub Actions log
+  beredskab validate plans/ --format json          {"files_checked": N, "problems": [...]}
+"""
+
+_TEST_EPILOG = """\
+examples:
+  beredskab test plans/                  every plans/*.examples.yaml
+  beredskab test plans/koege.yaml -v     the examples beside one plan, passes listed too
+
+Ends with 'N passed, M failed'. Exit 0 all pass, 1 a failure, 2 a missing or unusable file.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="beredskab",
-        description="Municipal readiness plans against radicalisation and extremism: "
-        "validate plan files and route concerns to who acts next, how to reach them, by when, and why.",
+        # explicit line breaks: the raw formatter (kept for the epilog's examples) does not wrap
+        description="Municipal readiness plans against radicalisation and extremism: validate plan\n"
+        "files and route concerns to who acts next, how to reach them, by when, and why.",
+        epilog=_MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"beredskab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -251,8 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser(
         "validate", help="check plan files; problems as file:line:col: severity code message",
-        description="Check plan files or folders of plans. Exit 0 clean, 1 errors found (or warnings with "
-        "--strict), 2 usage or I/O error. Check codes are documented in docs/checks.md.",
+        description="Check plan files or folders of plans. Exit 0 clean, 1 errors found (or warnings\n"
+        "with --strict), 2 usage or I/O error. Check codes are documented in docs/checks.md.",
+        epilog=_VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     v.add_argument("paths", nargs="+", metavar="PATH", help="plan files or folders")
     v.add_argument("--format", choices=["auto", *sorted(PROBLEM_REPORTERS)], default="auto",
@@ -266,16 +329,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser(
         "test", help="run the routing examples kept beside plans (*.examples.yaml)",
-        description="Run plan authors' routing examples. PATH is an examples file, a plan file (its "
-        "examples beside it) or a folder. Prints each failure with the decision's explanation; "
-        "exit 1 on any failure.",
+        description="Run plan authors' routing examples. PATH is an examples file, a plan file (its\n"
+        "examples beside it) or a folder. Prints each failure with the decision's explanation.",
+        epilog=_TEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    t.add_argument("paths", nargs="+", metavar="PATH")
+    t.add_argument("paths", nargs="+", metavar="PATH", help="examples files, plan files or folders")
     t.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
     t.set_defaults(func=cmd_test)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the plan format",
-                       description="Print the JSON Schema generated from the plan models.")
+                       description="Print the JSON Schema generated from the plan models "
+                       "(committed as schema/plan.schema.json; regenerate with "
+                       "'beredskab schema > schema/plan.schema.json').")
     s.set_defaults(func=cmd_schema)
     return parser
 

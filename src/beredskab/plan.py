@@ -8,11 +8,11 @@ from pydantic import PrivateAttr
 
 from .concern import Concern, Decision, parse_concern
 from .model import PlanSpec
+from .router import CompiledPlan
 
 if TYPE_CHECKING:
     from ._yaml import YamlDocument
     from .model import NationalCatalogue
-    from .router import CompiledPlan
 
 __all__ = ["Plan"]
 
@@ -29,8 +29,6 @@ class Plan(PlanSpec):
 
     def _attach(self, document: YamlDocument | None, national: NationalCatalogue) -> None:
         """Compile for routing (called once by the loader)."""
-        from .router import CompiledPlan
-
         self._document = document
         self._compiled = CompiledPlan(self, national)
 
@@ -74,4 +72,9 @@ class Plan(PlanSpec):
 
     def route(self, concern: Concern | dict[str, Any]) -> Decision:
         """Who acts next, how to reach them, by when, and why. Raises ConcernError on a bad event."""
-        return self.compiled.route(parse_concern(concern))
+        # read the private slot directly: pydantic's attribute fallback costs more than routing
+        private = self.__pydantic_private__
+        compiled = private.get("_compiled") if private else None
+        if compiled is None:
+            compiled = self.compiled
+        return compiled.route(parse_concern(concern))
