@@ -60,6 +60,9 @@ def test_every_concern_gets_an_answer_or_a_concern_error(slug: str, concern: dic
         assert exc.field == "step" and concern.get("step") not in plan.steps
         return
     assert d.next, "route never answers 'nobody'"
+    # decisions are built without re-validation on the hot path: they must still validate
+    assert beredskab.Decision.model_validate(d.model_dump(by_alias=True)) == d
+    assert beredskab.Decision.model_validate_json(d.model_dump_json(by_alias=True)).model_dump(mode="json") == d.model_dump(mode="json")
     received = dt.datetime.fromisoformat(concern["received_at"])
     actors = plan.compiled.actors
     for a in d.next + d.notify:
