@@ -1,0 +1,333 @@
+"""The finite decision space of a plan, partitioned by which rule decides each part.
+
+A concern's routing depends on finitely many facts: acute, age band, reporter, step,
+topic, severity, the findings the rules mention, and the time facts (inside each
+schedule the rules mention, public holiday). Time facts are not independent, so time
+is one dimension whose values are the distinct *time classes* that really occur, each
+with a real timestamp as witness.
+
+:func:`partition` splits the space by ordered first match without enumerating the
+product of all dimensions: it evaluates each rule three-valued (true / false / not yet
+known) on a partial assignment and splits only on the dimensions the undecided rule
+reads. The number of regions grows with the rules, not with the raw product. Each
+region is feasible by construction (every time class has a real timestamp), so a gap
+comes with a concrete counterexample concern that ``beredskab route`` reproduces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calendar import ZONE, CompiledSchedule, is_public_holiday
+from .model import FINDINGS, Condition, PlanSpec, Reporter, Topic
+from .router import CompiledPlan
+
+__all__ = ["DecisionSpace", "Region", "TimeClass", "eval3", "partition"]
+
+TIME = "time"
+Assignment = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TimeClass:
+    """One combination of time facts that occurs, with the first moment it occurs."""
+
+    facts: tuple[tuple[str, str], ...]  # (("o_municipal_hours", "no"), ("holiday", "yes"))
+    witness: dt.datetime
+
+    def get(self, key: str) -> str | None:
+        for k, v in self.facts:
+            if k == key:
+                return v
+        return None
+
+    def describe(self) -> str:
+        parts = [f"{k.removeprefix('o_')} {'open' if v == 'yes' else 'closed'}" for k, v in self.facts if k != "holiday"]
+        if any(k == "holiday" and v == "yes" for k, v in self.facts):
+            parts.append("public holiday")
+        return ", ".join(parts) or "any time"
+
+
+@dataclass
+class Region:
+    """A part of the decision space: fixed dimensions in ``assign``; the others take any value."""
+
+    assign: dict[str, Any]
+    owner: int | None  # index of the deciding rule; None = no rule (catch-all)
+
+
+@dataclass
+class DecisionSpace:
+    """Dimensions and their values (equivalent values collapsed to one representative)."""
+
+    plan: PlanSpec
+    compiled: CompiledPlan
+    dims: dict[str, list[Any]] = field(default_factory=dict)
+    others: dict[str, list[Any]] = field(default_factory=dict)  # values a representative stands for
+    time_classes: list[TimeClass] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: PlanSpec, compiled: CompiledPlan, start: dt.date) -> DecisionSpace:
+        space = cls(plan, compiled)
+        mentioned: dict[str, set[str]] = {"reporter": set(), "topic": set(), "severity": set()}
+        findings: set[str] = set()
+        schedules: set[str] = set()
+        uses_holiday = False
+        for cond in _all_conditions(plan):
+            mentioned["reporter"].update(r.value for r in cond.reporter or [])
+            mentioned["topic"].update(t.value for t in cond.topic or [])
+            mentioned["severity"].update(cond.severity or [])
+            findings.update(cond.findings or {})
+            schedules.update(cond.open or {})
+            uses_holiday = uses_holiday or cond.holiday is not None
+        space.dims["acute"] = ["yes", "no"]
+        space.dims["step"] = list(plan.steps)
+        space.dims["band"] = list(plan.age_bands)
+        for dim, universe in (
+            ("reporter", [r.value for r in Reporter]),
+            ("topic", [t.value for t in Topic]),
+            ("severity", ["high", "medium", "low", "none"]),
+        ):
+            named = [v for v in universe if v in mentioned[dim]]
+            rest = [v for v in universe if v not in mentioned[dim]]
+            space.dims[dim] = named + rest[:1]
+            if rest:
+                space.others[f"{dim}={rest[0]}"] = rest
+        for name in FINDINGS:
+            if name in findings:
+                space.dims[f"f_{name}"] = ["true", "false", "unknown"]
+        keys = [f"o_{s}" for s in sorted(schedules)] + (["holiday"] if uses_holiday else [])
+        space.time_classes = time_classes(
+            [(f"o_{s}", compiled.schedules[s]) for s in sorted(schedules)], uses_holiday, start
+        )
+        space.dims[TIME] = list(range(len(space.time_classes)))
+        del keys
+        return space
+
+    def size(self) -> int:
+        """Points in the (collapsed) space: what brute force would have to enumerate."""
+        n = 1
+        for values in self.dims.values():
+            n *= len(values)
+        return n
+
+    def facts(self, assign: Assignment) -> dict[str, str]:
+        """Fact values fixed by ``assign`` (time facts through its time class)."""
+        out = {k: v for k, v in assign.items() if k != TIME}
+        if TIME in assign:
+            out.update(self.time_classes[assign[TIME]].facts)
+        return out
+
+    def witness(self, assign: Assignment) -> dict[str, Any]:
+        """A concrete concern in the region: the first value of every free dimension."""
+        full = {dim: assign.get(dim, values[0]) for dim, values in self.dims.items()}
+        band = self.plan.age_bands[full["band"]]
+        concern: dict[str, Any] = {
+            "received_at": self.time_classes[full[TIME]].witness.isoformat(),
+            "acute": full["acute"] == "yes",
+            "age": None if band.unknown else band.min,
+            "reporter": full["reporter"],
+            "step": full["step"],
+            "topic": full["topic"],
+        }
+        if full["severity"] != "none":
+            concern["severity"] = full["severity"]
+        findings = {
+            dim[2:]: {"true": True, "false": False, "unknown": None}[v]
+            for dim, v in full.items()
+            if dim.startswith("f_") and v != "unknown"
+        }
+        if findings:
+            concern["findings"] = findings
+        return concern
+
+    def describe(self, assign: Assignment) -> str:
+        """Human summary of a region's fixed dimensions (free ones are 'any')."""
+        parts: list[str] = []
+        for dim in self.dims:
+            if dim not in assign:
+                continue
+            value = assign[dim]
+            if dim == TIME:
+                parts.append(self.time_classes[value].describe())
+            elif dim == "band":
+                parts.append(f"age {self.plan.age_bands[value].label}")
+            elif dim == "acute":
+                parts.append("acute" if value == "yes" else "not acute")
+            elif dim.startswith("f_"):
+                parts.append(f"{dim[2:]} {'not established' if value == 'unknown' else value}")
+            else:
+                more = self.others.get(f"{dim}={value}")
+                parts.append(f"{dim} {'/'.join(more) if more else value}")
+        return ", ".join(parts) or "every concern"
+
+
+def _all_conditions(plan: PlanSpec) -> Iterator[Condition]:
+    def walk(cond: Condition) -> Iterator[Condition]:
+        yield cond
+        for sub in (cond.all or []) + (cond.any or []):
+            yield from walk(sub)
+        if cond.not_ is not None:
+            yield from walk(cond.not_)
+
+    for rule in plan.rules:
+        yield from walk(rule.when)
+
+
+# --- time classes -----------------------------------------------------------------------
+
+
+def time_classes(
+    schedules: list[tuple[str, CompiledSchedule]], uses_holiday: bool, start: dt.date, days: int = 400
+) -> list[TimeClass]:
+    """Every distinct combination of time facts over ``days`` from ``start``, first witness each.
+
+    Candidate moments are each day's midnight and every opening and closing minute of the
+    schedules, so no combination that lasts a minute or more is missed.
+    """
+    seen: dict[tuple[tuple[str, str], ...], dt.datetime] = {}
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        minutes = {0}
+        for _, sched in schedules:
+            for s, e in sched.intervals(day):
+                minutes.update((s, e))
+        holiday = "yes" if is_public_holiday(day) else "no"
+        for minute in sorted(m for m in minutes if m < 24 * 60):
+            moment = _moment(day, minute)
+            facts = tuple((k, "yes" if sched.is_open(moment) else "no") for k, sched in schedules)
+            if uses_holiday:
+                facts += (("holiday", holiday),)
+            seen.setdefault(facts, moment)
+    return [TimeClass(facts, moment) for facts, moment in seen.items()]
+
+
+@functools.lru_cache(maxsize=4096)
+def _moment(day: dt.date, minute: int) -> dt.datetime:
+    naive = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60)
+    aware = naive.replace(tzinfo=ZONE)
+    # a wall time skipped by spring-forward: take the first real moment after the gap
+    return aware.astimezone(dt.UTC).astimezone(ZONE)
+
+
+# --- three-valued evaluation ------------------------------------------------------------
+
+
+def _leaf(facts: Mapping[str, str], key: str, allowed: set[str] | frozenset[str]) -> bool | None:
+    value = facts.get(key)
+    if value is None:
+        return None
+    return value in allowed
+
+
+def _combine_all(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def eval3(cond: Condition, facts: Mapping[str, str]) -> bool | None:
+    """``cond`` on partial facts: True, False, or None when facts it reads are not fixed."""
+    parts: list[bool | None] = []
+    if cond.acute is not None:
+        parts.append(_leaf(facts, "acute", {"yes" if cond.acute else "no"}))
+    if cond.age_band is not None:
+        parts.append(_leaf(facts, "band", set(cond.age_band)))
+    if cond.reporter is not None:
+        parts.append(_leaf(facts, "reporter", {r.value for r in cond.reporter}))
+    if cond.step is not None:
+        parts.append(_leaf(facts, "step", set(cond.step)))
+    if cond.topic is not None:
+        parts.append(_leaf(facts, "topic", {t.value for t in cond.topic}))
+    if cond.severity is not None:
+        parts.append(_leaf(facts, "severity", set(cond.severity)))
+    for name, value in (cond.findings or {}).items():
+        parts.append(_leaf(facts, f"f_{name}", {"unknown" if value is None else ("true" if value else "false")}))
+    for sched, value in (cond.open or {}).items():
+        parts.append(_leaf(facts, f"o_{sched}", {"yes" if value else "no"}))
+    if cond.holiday is not None:
+        parts.append(_leaf(facts, "holiday", {"yes" if cond.holiday else "no"}))
+    if parts and parts[0] is False:
+        return False
+    for sub in cond.all or []:
+        parts.append(eval3(sub, facts))
+    if cond.any:
+        subs = [eval3(sub, facts) for sub in cond.any]
+        parts.append(True if any(v is True for v in subs) else (False if all(v is False for v in subs) else None))
+    if cond.not_ is not None:
+        inner = eval3(cond.not_, facts)
+        parts.append(None if inner is None else not inner)
+    return _combine_all(parts)
+
+
+def reads(cond: Condition) -> list[str]:
+    """Dimensions ``cond`` reads, in a fixed order (time facts map to the time dimension)."""
+    out: list[str] = []
+
+    def add(dim: str) -> None:
+        if dim not in out:
+            out.append(dim)
+
+    def walk(c: Condition) -> None:
+        for key, dim in (("acute", "acute"), ("step", "step"), ("age_band", "band"), ("reporter", "reporter"),
+                         ("topic", "topic"), ("severity", "severity")):
+            if getattr(c, key) is not None:
+                add(dim)
+        for name in c.findings or {}:
+            add(f"f_{name}")
+        if c.open or c.holiday is not None:
+            add(TIME)
+        for sub in (c.all or []) + (c.any or []):
+            walk(sub)
+        if c.not_ is not None:
+            walk(c.not_)
+
+    walk(cond)
+    return out
+
+
+def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -> list[Region]:
+    """Regions of the space, each decided by its first matching rule (owner None = no rule)."""
+    conds = conditions if conditions is not None else [r.when for r in space.plan.rules]
+    dims_read = [reads(c) for c in conds]
+    regions: list[Region] = []
+    stack: list[tuple[dict[str, Any], int]] = [({}, 0)]
+    while stack:
+        assign, i = stack.pop()
+        facts = space.facts(assign)
+        while i < len(conds):
+            verdict = eval3(conds[i], facts)
+            if verdict is False:
+                i += 1
+                continue
+            if verdict is True:
+                regions.append(Region(assign, i))
+                break
+            dim = next(d for d in dims_read[i] if d not in assign)
+            for value in reversed(space.dims[dim]):
+                stack.append(({**assign, dim: value}, i))
+            break
+        else:
+            regions.append(Region(assign, None))
+    return regions
+
+
+def satisfying(space: DecisionSpace, cond: Condition, within: Assignment) -> dict[str, Any] | None:
+    """An assignment extending ``within`` on which ``cond`` holds, or None if there is none."""
+    stack: list[dict[str, Any]] = [dict(within)]
+    dims = reads(cond)
+    while stack:
+        assign = stack.pop()
+        verdict = eval3(cond, space.facts(assign))
+        if verdict is True:
+            return assign
+        if verdict is False:
+            continue
+        dim = next(d for d in dims if d not in assign)
+        for value in reversed(space.dims[dim]):
+            stack.append({**assign, dim: value})
+    return None
