@@ -493,6 +493,25 @@ class Document(_Strict):
     next_revision_due: DocumentDate | None = None
 
 
+class ResponsePromise(_Provenanced):
+    """How soon the plan promises that someone can act on a not-acute concern.
+
+    ``within`` a duration of ``received_at`` (wall clock), or ``by: next_working_day``
+    (someone can act before the end of the next Danish working day: Monday to Friday,
+    not a public holiday). ``beredskab validate`` reports every window of the week in
+    which nobody in ``next`` can act within the promise.
+    """
+
+    within: Duration | None = None
+    by: Literal["next_working_day"] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ResponsePromise:
+        if (self.within is None) == (self.by is None):
+            raise ValueError("a response promise has exactly one of 'within' or 'by'")
+        return self
+
+
 class PlanSpec(_Strict):
     """A whole plan file."""
 
@@ -507,6 +526,9 @@ class PlanSpec(_Strict):
     actors: dict[Identifier, Actor]
     age_bands: dict[Identifier, AgeBand]
     steps: dict[Identifier, Step]
+    response_promise: ResponsePromise | None = Field(
+        default=None, description="How soon someone can act on a not-acute concern, where the plan promises it."
+    )
     rules: list[Rule] = Field(min_length=1)
     catch_all: CatchAll
 

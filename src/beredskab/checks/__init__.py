@@ -18,7 +18,9 @@ from typing import Any
 
 from .._problems import Problem, Severity
 from .._yaml import YamlDocument
+from ..analysis import DecisionSpace, Region, partition
 from ..plan import Plan
+from ..router import CompiledPlan
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "run_checks"]
 
@@ -35,6 +37,29 @@ class CheckContext:
     @property
     def file(self) -> str:
         return self.document.file
+
+    @property
+    def compiled(self) -> CompiledPlan:
+        return self.plan.compiled
+
+    @property
+    def space(self) -> DecisionSpace:
+        """The plan's finite decision space, time classes starting at ``as_of`` (cached)."""
+        if "space" not in self.cache:
+            self.cache["space"] = DecisionSpace.of(self.plan, self.compiled, self.as_of)
+        space: DecisionSpace = self.cache["space"]
+        return space
+
+    @property
+    def regions(self) -> list[Region]:
+        """The decision space partitioned by first matching rule (cached)."""
+        if "regions" not in self.cache:
+            self.cache["regions"] = partition(self.space)
+        regions: list[Region] = self.cache["regions"]
+        return regions
+
+    def rule_path(self, index: int) -> tuple[Any, ...]:
+        return ("rules", index)
 
     def problem(
         self, check: Check | ModuleType, path: tuple[Any, ...], message: str, hint: str | None = None,
