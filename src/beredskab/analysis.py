@@ -115,6 +115,13 @@ class DecisionSpace:
             n *= len(values)
         return n
 
+    def _ordinary(self, dim: str) -> Any:
+        values = self.dims[dim]
+        preferred = {"acute": "no", "reporter": "citizen", "topic": "radicalisation", "severity": "none"}.get(
+            dim, "unknown" if dim.startswith("f_") else None
+        )
+        return preferred if preferred in values else values[0]
+
     def facts(self, assign: Assignment) -> dict[str, str]:
         """Fact values fixed by ``assign`` (time facts through its time class)."""
         out = {k: v for k, v in assign.items() if k != TIME}
@@ -123,8 +130,8 @@ class DecisionSpace:
         return out
 
     def witness(self, assign: Assignment) -> dict[str, Any]:
-        """A concrete concern in the region: the first value of every free dimension."""
-        full = {dim: assign.get(dim, values[0]) for dim, values in self.dims.items()}
+        """A concrete concern in the region; free dimensions take their most ordinary value."""
+        full = {dim: assign.get(dim, self._ordinary(dim)) for dim in self.dims}
         band = self.plan.age_bands[full["band"]]
         concern: dict[str, Any] = {
             "received_at": self.time_classes[full[TIME]].witness.isoformat(),
@@ -331,3 +338,39 @@ def satisfying(space: DecisionSpace, cond: Condition, within: Assignment) -> dic
         for value in reversed(space.dims[dim]):
             stack.append({**assign, dim: value})
     return None
+
+
+def merge_regions(space: DecisionSpace, regions: list[Region]) -> list[Region]:
+    """Fewer, larger regions with the same owner: siblings covering every value of a dimension merge."""
+    current = [dict(r.assign) for r in regions]
+    owner = regions[0].owner if regions else None
+    changed = True
+    while changed:
+        changed = False
+        for dim, values in space.dims.items():
+            groups: dict[tuple[tuple[str, Any], ...], set[Any]] = {}
+            for a in current:
+                if dim in a:
+                    key = tuple(sorted((k, v) for k, v in a.items() if k != dim))
+                    groups.setdefault(key, set()).add(a[dim])
+            full = {key for key, seen in groups.items() if seen >= set(values)}
+            if not full:
+                continue
+            kept: list[dict[str, Any]] = []
+            merged: set[tuple[tuple[str, Any], ...]] = set()
+            for a in current:
+                key = tuple(sorted((k, v) for k, v in a.items() if k != dim)) if dim in a else None
+                if key in full:
+                    if key not in merged:
+                        merged.add(key)
+                        kept.append(dict(key))
+                    continue
+                kept.append(a)
+            current = kept
+            changed = True
+    # drop regions contained in a more general one
+    out: list[dict[str, Any]] = []
+    for a in sorted(current, key=len):
+        if not any(all(a.get(k) == v for k, v in b.items()) for b in out):
+            out.append(a)
+    return [Region(a, owner) for a in out]
