@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from .errors import ConcernError, suggest
 from .model import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
@@ -43,6 +43,14 @@ class Concern(BaseModel):
     findings: Findings = Field(default_factory=Findings)
     severity: SeverityLevel | None = None
     topic: Topic = Topic.RADICALISATION
+
+    @field_validator("received_at")
+    @classmethod
+    def _plausible_time(cls, v: dt.datetime) -> dt.datetime:
+        # deadlines and next openings are computed from it: keep far from datetime's limits
+        if not 1970 <= v.year <= 2200:
+            raise ValueError("must be between the years 1970 and 2200")
+        return v
 
 
 _CONCERN_FIELDS = list(Concern.model_fields)
@@ -86,7 +94,7 @@ def parse_concern(data: Concern | dict[str, Any]) -> Concern:
             raise ConcernError(field, "is required") from None
         if etype == "timezone_aware":
             raise ConcernError(field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)") from None
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         ctx = err.get("ctx") or {}
         guess = None
         if etype == "enum" and "expected" in ctx:

@@ -16,10 +16,12 @@ hand-overs) to any terminal step, precomputed for every step at build time.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .model import Condition, PlanSpec
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["RoutingGraph", "admissible_steps"]
 
@@ -48,6 +50,9 @@ class RoutingGraph:
     """Steps and hand-overs of one plan, with the expected path to closure from each step."""
 
     def __init__(self, spec: PlanSpec) -> None:
+        import networkx as nx  # imported on first use: it costs more than loading all plans
+
+        self._nx: Any = nx
         g: nx.MultiDiGraph = nx.MultiDiGraph()
         for sid, step in spec.steps.items():
             g.add_node(sid, name=step.name, terminal=step.terminal)
@@ -66,6 +71,7 @@ class RoutingGraph:
 
     def _paths_to_closure(self) -> dict[str, list[str]]:
         """Multi-source BFS on the reversed graph: each step's shortest way to a terminal."""
+        nx = self._nx
         simple = nx.DiGraph(self.graph)
         reverse = simple.reverse(copy=False)
         paths: dict[str, list[str]] = {}
@@ -83,7 +89,7 @@ class RoutingGraph:
     def unreachable_from(self, start: str = "intake") -> list[str]:
         if start not in self.graph:
             return sorted(self.graph.nodes)
-        seen = nx.descendants(self.graph, start) | {start}
+        seen = self._nx.descendants(self.graph, start) | {start}
         return sorted(set(self.graph.nodes) - seen)
 
     def dead_ends(self) -> list[str]:

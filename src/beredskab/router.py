@@ -13,6 +13,7 @@ the decision gets its path from the graph.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -216,8 +217,12 @@ class CompiledPlan:
         self._schedule_keys = tuple((f"o_{sid}", self.schedules[sid]) for sid in self.schedules if f"o_{sid}" in used)
         self._uses_holiday = "holiday" in used
         self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
-        self.graph = RoutingGraph(plan)
         self._paths: dict[tuple[Any, ...], list[str]] = {}
+
+    @functools.cached_property
+    def graph(self) -> RoutingGraph:
+        """The routing graph, built on first use (routing rarely needs it; analyses do)."""
+        return RoutingGraph(self.plan)
 
     # -- compilation helpers
 
