@@ -16,6 +16,7 @@ comes with a concrete counterexample concern that ``beredskab route`` reproduces
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
@@ -297,19 +298,49 @@ def reads(cond: Condition) -> list[str]:
     return out
 
 
+def _top_values(cond: Condition, key: str, universe: list[str]) -> frozenset[str]:
+    """Values of ``key`` (step, age_band) at which ``cond`` can hold, judging top-level and ``all`` only."""
+    allowed = frozenset(universe)
+    value = getattr(cond, key)
+    if value is not None:
+        allowed &= frozenset(value)
+    for sub in cond.all or []:
+        allowed &= _top_values(sub, key, universe)
+    return allowed
+
+
 def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -> list[Region]:
-    """Regions of the space, each decided by its first matching rule (owner None = no rule)."""
+    """Regions of the space, each decided by its first matching rule (owner None = no rule).
+
+    Once a region's step and age band are fixed, only rules that can hold there are tried
+    (an index per step and band), so the work follows the rules that matter, not all rules.
+    """
     conds = conditions if conditions is not None else [r.when for r in space.plan.rules]
     dims_read = [reads(c) for c in conds]
+    admits = [
+        (_top_values(c, "step", space.dims["step"]), _top_values(c, "age_band", space.dims["band"])) for c in conds
+    ]
+    index: dict[tuple[str | None, str | None], list[int]] = {}
+
+    def candidates_for(step: str | None, band: str | None) -> list[int]:
+        key = (step, band)
+        if key not in index:
+            index[key] = [
+                i for i, (steps, bands) in enumerate(admits)
+                if (step is None or step in steps) and (band is None or band in bands)
+            ]
+        return index[key]
+
     regions: list[Region] = []
     stack: list[tuple[dict[str, Any], int]] = [({}, 0)]
     while stack:
         assign, i = stack.pop()
         facts = space.facts(assign)
-        while i < len(conds):
+        candidates = candidates_for(assign.get("step"), assign.get("band"))
+        position = bisect.bisect_left(candidates, i)
+        for i in candidates[position:]:
             verdict = eval3(conds[i], facts)
             if verdict is False:
-                i += 1
                 continue
             if verdict is True:
                 regions.append(Region(assign, i))

@@ -135,6 +135,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import _yaml
     from .checks import CheckContext, run_checks
+    from .examples import load_examples
     from .loader import parse_plan
 
     fmt = resolve_problem_format(args.format)
@@ -152,6 +153,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # only files that exist count as checked; the missing ones were reported above
     files = [f for f in plan_files(args.paths) if f.exists()]
     for f in files:
+        if f.name.endswith((".examples.yaml", ".examples.yml")):
+            # an examples file named explicitly (folders skip them): check its own format, not as a plan
+            try:
+                load_examples(f)
+            except PlanError as exc:
+                problems.extend(exc.problems)
+            continue
         try:
             doc = _yaml.load_document(f, str(f))
             plan = parse_plan(doc)
