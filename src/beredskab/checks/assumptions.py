@@ -19,6 +19,7 @@ Reported example (one info line, at the ``assumed`` key)::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from .._problems import Problem, Severity
 from .._yaml import iter_paths
@@ -36,6 +37,20 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
     data = ctx.document.data
     for path, value in iter_paths(data):
         if isinstance(value, dict) and value.get("assumed") is True:
-            what = ".".join(str(p) for p in path) or "(top level)"
             note = value.get("note") or "no note"
-            yield ctx.problem(me, path + ("assumed",), f"assumed, not in the plan text: {what}: {note}", key=True)
+            yield ctx.problem(me, (*path, "assumed"), f"assumed, not in the plan text: {_name(data, path)}: {note}", key=True)
+
+
+def _name(data: Any, path: tuple[Any, ...]) -> str:
+    """``rules[3] (acute-112).next[0]`` rather than ``rules.3.next.0``: rules are known by id."""
+    out = ""
+    node = data
+    for seg in path:
+        node = node[seg] if isinstance(node, (dict, list)) else None
+        if isinstance(seg, int):
+            out += f"[{seg}]"
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f" ({node['id']})"
+        else:
+            out += f".{seg}" if out else str(seg)
+    return out or "(top level)"
