@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import io
 import json
 import os
@@ -16,7 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,36 @@ class Result:
     err: str
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _collect_garbage_only_between_tests() -> Iterator[None]:
+    """Run the cyclic garbage collector between tests, never inside ``main``.
+
+    Work-around for a deadlock in ``beredskab._engine`` (found by this module): a dropped
+    plan's RuleEngine is cyclic garbage whose finalizer takes ``_TABLE_LOCK``; when a
+    collection starts inside ``Ruleset(...)``, which runs under that same (non-reentrant)
+    lock, the process hangs for good, and in-process CLI calls load and drop many plans.
+    Remove this fixture and ``_collect_after_each_test`` once the finalizer no longer
+    takes the lock.
+    """
+    gc.collect()  # what earlier modules left, at a safe point
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if was_enabled:
+            gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    # with automatic collection off, everything a test allocated is still in the youngest
+    # generation, so collecting that one alone frees the test's garbage, and fast
+    gc.collect(0)
+
+
 @pytest.fixture(autouse=True)
 def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from the repository root (slugs resolve there), outside GitHub Actions."""
@@ -134,11 +165,11 @@ def test_route_prints_a_contract_decision_as_json(cli: Callable[..., Result]) ->
     r = cli("route", "plans/koege.yaml", "--acute", "--age", "30", "--at", MON_10, "--reporter", "professional")
     assert (r.code, r.err) == (0, "")
     d = json.loads(r.out)
-    assert DECISION_FIELDS <= d.keys()
+    assert d.keys() >= DECISION_FIELDS
     assert d["plan"] == "koege"
     assert d["next"], "an acute concern has someone who acts next"
     for action in d["next"] + d["notify"]:
-        assert ACTION_FIELDS <= action.keys()
+        assert action.keys() >= ACTION_FIELDS
         assert action["kind"] in KINDS
         assert isinstance(action["step"], str) and isinstance(action["actor"], str) and action["name"]
         for contact in action["contacts"]:
@@ -447,6 +478,24 @@ def test_route_received_at_out_of_range_is_a_bad_event(cli: Callable[..., Result
     assert r.code == 2 and "'received_at'" in r.err
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="library bug (concern.py): pydantic reads a number as a Unix timestamp, so received_at 12345 "
+    "becomes 1970-01-01T03:25:45Z although the contract asks for an ISO 8601 date-time with offset; "
+    "remove this marker once Concern rejects it",
+)
+@pytest.mark.parametrize(
+    ("argv", "stdin"),
+    [
+        pytest.param(["--acute", "--at", "12345"], None, id="at-digits"),
+        pytest.param(["--event", "-"], b'{"acute": true, "received_at": 1795000000}', id="json-number"),
+    ],
+)
+def test_route_received_at_must_be_iso_8601(cli: Callable[..., Result], argv: list[str], stdin: bytes | None) -> None:
+    r = cli("route", "koege", *argv, stdin=stdin)
+    assert r.code == 2 and "'received_at'" in r.err
+
+
 # --- validate --------------------------------------------------------------------------
 
 
@@ -458,8 +507,9 @@ def test_validate_shipped_plans_exits_0(cli: Callable[..., Result]) -> None:
     r = cli("validate", "plans/")
     assert r.code == 0, r.out
     assert " error " not in r.out
-    assert re.search(rf"^{_plan_count()} file\(s\) checked: 0 error\(s\), 0 warning\(s\), \d+ info$",
-                     r.out.splitlines()[-1]), r.out.splitlines()[-1]
+    # warnings (e.g. a revision overdue) inform; only errors fail without --strict
+    assert re.fullmatch(rf"{_plan_count()} file\(s\) checked: 0 error\(s\), \d+ warning\(s\), \d+ info",
+                        r.out.splitlines()[-1]), r.out.splitlines()[-1]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
@@ -531,15 +581,18 @@ def test_validate_lists_assumptions_as_info_unless_no_info(cli: Callable[..., Re
     assert shown.out.splitlines()[-1].endswith(f" {len(info)} info")
     hidden = cli("validate", "plans/koege.yaml", "--no-info")
     assert hidden.code == 0
-    assert "BK901" not in hidden.out
-    assert hidden.out.splitlines()[-1] == "1 file(s) checked: 0 error(s), 0 warning(s), 0 info"
+    assert ": info " not in hidden.out
+    assert re.fullmatch(r"1 file\(s\) checked: 0 error\(s\), \d+ warning\(s\), 0 info", hidden.out.splitlines()[-1])
     # the machine formats agree
     as_json = json.loads(cli("validate", "plans/koege.yaml", "--format", "json").out)
     assert len([p for p in as_json["problems"] if p["code"] == "BK901" and p["severity"] == "info"]) == len(info)
-    assert json.loads(cli("validate", "plans/koege.yaml", "--format", "json", "--no-info").out)["problems"] == []
-    notices = cli("validate", "plans/koege.yaml", "--format", "github").out.splitlines()
+    no_info = json.loads(cli("validate", "plans/koege.yaml", "--format", "json", "--no-info").out)["problems"]
+    assert all(p["severity"] != "info" for p in no_info)
+    github = cli("validate", "plans/koege.yaml", "--format", "github").out.splitlines()
+    notices = [x for x in github if x.startswith("::notice ")]
     assert len(notices) == len(info) and all(x.startswith("::notice file=plans/koege.yaml,") for x in notices)
-    assert cli("validate", "plans/koege.yaml", "--format", "github", "--no-info").out == ""
+    quiet = cli("validate", "plans/koege.yaml", "--format", "github", "--no-info").out.splitlines()
+    assert not [x for x in quiet if x.startswith("::notice")]
 
 
 def test_validate_strict_makes_warnings_fail(cli: Callable[..., Result]) -> None:
@@ -565,7 +618,9 @@ def test_validate_missing_path_exits_2(cli: Callable[..., Result]) -> None:
     # the others are still checked and reported, and only they count as checked
     both = cli("validate", "plans/", "nowhere", "--format", "json", "--no-info")
     assert both.code == 2 and "nowhere" in both.err
-    assert json.loads(both.out) == {"files_checked": _plan_count(), "problems": []}
+    report = json.loads(both.out)
+    assert report["files_checked"] == _plan_count()
+    assert not [p for p in report["problems"] if p["severity"] == "error"]
 
 
 def test_validate_folder_without_plans_exits_2(cli: Callable[..., Result], tmp_path: Path) -> None:

@@ -152,3 +152,25 @@ def test_engine_agrees_with_plain_python_first_match(slug: str, plans: dict[str,
             concern = beredskab.Concern.model_validate(dict(c, step=step))
             facts = compiled.facts(concern)
             assert compiled.engine.fire(facts) == compiled.first_match(facts), (slug, step, c)
+
+
+def test_collecting_an_engine_never_blocks_on_the_table_lock() -> None:
+    """A finalizer can run inside RuleEngine.__init__ (garbage collection strikes anywhere)
+    while that thread holds the table lock; it must not wait for it (a naive one deadlocks)."""
+    from beredskab import _engine
+
+    engine = RuleEngine("t", [{"acute": "yes"}])
+    done = threading.Event()
+
+    def finalize_while_locked() -> None:
+        with _engine._TABLE_LOCK:
+            engine._finalizer()
+        done.set()
+
+    t = threading.Thread(target=finalize_while_locked, daemon=True)
+    t.start()
+    assert done.wait(5), "finalizer blocked on the table lock"
+    # the retired ruleset is freed at the next creation
+    assert _engine._RETIRED
+    RuleEngine("t2", [{"acute": "yes"}])
+    assert not _engine._RETIRED

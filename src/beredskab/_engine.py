@@ -13,8 +13,9 @@ threads forever. The traps this module closes, each covered by tests:
   the rule that fires, so nothing accumulates (deleting a session per post would cost
   more than the post itself);
 - no API to learn which rule fired: each rule's action records its own index;
-- thread safety: one lock per engine serialises the assert/act/delete sequence; a global
-  lock guards ruleset creation and deletion in the shared C tables.
+- thread safety: one lock per engine serialises the assert/act sequence; a global lock
+  guards ruleset creation and deletion in the shared C tables, and rulesets of collected
+  engines are freed at the next creation (a finalizer may run while that lock is held).
 """
 
 from __future__ import annotations
@@ -39,11 +40,23 @@ class EngineError(RuntimeError):
     """durable-rules failed in a way that is not about the concern (a library fault)."""
 
 
-def _delete_ruleset(handle: int) -> None:
-    with _TABLE_LOCK:
+# Handles of collected engines, freed at the next engine creation. A finalizer runs
+# wherever garbage collection strikes, possibly inside ``RuleEngine.__init__`` while this
+# thread holds ``_TABLE_LOCK``: it must neither take a lock nor call into the core.
+_RETIRED: list[int] = []
+
+
+def _retire(handle: int) -> None:
+    _RETIRED.append(handle)  # list.append is atomic: safe from any thread, any moment
+
+
+def _free_retired() -> None:
+    """Delete retired rulesets from the core's tables (call with ``_TABLE_LOCK`` held)."""
+    while _RETIRED:
+        handle = _RETIRED.pop()
         try:
             _core.delete_ruleset(handle)
-        except Exception:  # noqa: BLE001 - interpreter shutdown or already gone
+        except Exception:  # noqa: BLE001 - already gone
             pass
 
 
@@ -77,12 +90,13 @@ class RuleEngine:
         }
         self._actions["catch_all"] = definition["catch_all"]["run"]
         with _TABLE_LOCK:
+            _free_retired()
             try:
                 self._ruleset = Ruleset(self.name, None, definition)
             except Exception as exc:  # the core rejects a malformed definition
                 raise EngineError(f"durable-rules rejected the compiled rules: {exc}") from exc
         self._handle: int = self._ruleset._handle
-        self._finalizer = weakref.finalize(self, _delete_ruleset, self._handle)
+        self._finalizer = weakref.finalize(self, _retire, self._handle)
 
     def _recorder(self, index: int) -> Callable[..., None]:
         """The rule's action: it records that this rule fired (durable-rules cannot say)."""
@@ -141,3 +155,5 @@ class RuleEngine:
     def close(self) -> None:
         """Free the ruleset in the C tables now rather than at garbage collection."""
         self._finalizer()
+        with _TABLE_LOCK:
+            _free_retired()

@@ -147,7 +147,7 @@ def _age_band_coverage(spec: PlanSpec) -> list[Finding]:
 def _ranges(nums: list[int]) -> str:
     parts: list[str] = []
     start = prev = nums[0]
-    for n in nums[1:] + [None]:  # type: ignore[list-item]
+    for n in [*nums[1:], None]:
         if n is not None and n == prev + 1:
             prev = n
             continue

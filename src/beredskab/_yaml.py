@@ -176,7 +176,7 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
     documents = 0
     first_alias: tuple[int, int] | None = None
 
-    def fail(mark: Any, code: str, name: str, message: str) -> YamlProblems:
+    def fail(mark: Any, code: str, name: str, message: str) -> YamlProblems:  # marks: C or Python
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         return YamlProblems([_problem(display, line, col, code, name, message)])
 
@@ -189,18 +189,19 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            mark: Any = event.start_mark
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise fail(event.start_mark, "BK001", "yaml-syntax", "a plan file holds one YAML document, found a second")
             elif isinstance(event, yaml.AliasEvent):
                 if first_alias is None:
-                    first_alias = (event.start_mark.line + 1, event.start_mark.column + 1)
+                    first_alias = (mark.line + 1, mark.column + 1)
                 if event.anchor not in anchors:
                     raise fail(event.start_mark, "BK001", "yaml-syntax", f"alias *{event.anchor} names no anchor")
                 attach(anchors[event.anchor])
             elif isinstance(event, yaml.ScalarEvent):
-                node = yaml.ScalarNode(event.tag or "", event.value, event.start_mark, event.end_mark, event.style)
+                node: yaml.Node = yaml.ScalarNode(event.tag or "", event.value, mark, None, event.style)
                 if event.anchor:
                     anchors[event.anchor] = node
                 attach(node)
@@ -208,7 +209,7 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
                 if len(stack) >= MAX_DEPTH:
                     raise fail(event.start_mark, "BK006", "yaml-bomb", f"YAML nested deeper than {MAX_DEPTH} levels")
                 cls = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-                node = cls(event.tag or "", [], event.start_mark, None, flow_style=event.flow_style)
+                node = cls(event.tag or "", [], mark, None, flow_style=event.flow_style)
                 if event.anchor:
                     anchors[event.anchor] = node
                 stack.append((node, []))

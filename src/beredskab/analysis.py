@@ -101,12 +101,10 @@ class DecisionSpace:
         for name in FINDINGS:
             if name in findings:
                 space.dims[f"f_{name}"] = ["true", "false", "unknown"]
-        keys = [f"o_{s}" for s in sorted(schedules)] + (["holiday"] if uses_holiday else [])
         space.time_classes = time_classes(
             [(f"o_{s}", compiled.schedules[s]) for s in sorted(schedules)], uses_holiday, start
         )
         space.dims[TIME] = list(range(len(space.time_classes)))
-        del keys
         return space
 
     def size(self) -> int:
@@ -390,12 +388,13 @@ def merge_regions(space: DecisionSpace, regions: list[Region]) -> list[Region]:
             kept: list[dict[str, Any]] = []
             merged: set[tuple[tuple[str, Any], ...]] = set()
             for a in current:
-                key = tuple(sorted((k, v) for k, v in a.items() if k != dim)) if dim in a else None
-                if key in full:
-                    if key not in merged:
-                        merged.add(key)
-                        kept.append(dict(key))
-                    continue
+                if dim in a:
+                    key = tuple(sorted((k, v) for k, v in a.items() if k != dim))
+                    if key in full:
+                        if key not in merged:
+                            merged.add(key)
+                            kept.append(dict(key))
+                        continue
                 kept.append(a)
             current = kept
             changed = True

@@ -105,7 +105,9 @@ def _json_type(value: Any) -> str:
         return "a boolean"
     if isinstance(value, int | float):
         return "a number"
-    return {str: "a string", list: "an array"}.get(type(value), "an object")
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _int_age(text: str) -> int:
@@ -321,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser(
         "validate", help="check plan files; problems as file:line:col: severity code message",
-        description="Check plan files or folders of plans. Exit 0 clean, 1 errors found (or warnings\n"
+        description="Check plan files or folders of plans; each problem prints as\n"
+        "file:line:col: severity code message. Exit 0 clean, 1 errors found (or warnings\n"
         "with --strict), 2 usage or I/O error. Check codes are documented in docs/checks.md.",
         epilog=_VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -331,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="warnings fail too")
     v.add_argument("--no-info", action="store_true",
                    help="hide info findings (by default every assumed value is listed as info)")
-    v.add_argument("--as-of", type=_date, default=dt.date.today(), metavar="DATE",
+    v.add_argument("--as-of", type=_date, default=dt.datetime.now(ZONE).date(), metavar="DATE",
                    help="judge revision dates as of this day (default today)")
     v.set_defaults(func=cmd_validate)
 

@@ -129,7 +129,7 @@ def _compare_action(where: str, expected: ExpectedAction, got: Action) -> list[s
         )
     if expected.act_by is not None:
         want = None if expected.act_by == "none" else expected.act_by
-        if not _same_time(want, got.act_by):  # type: ignore[arg-type]
+        if not _same_time(want, got.act_by):
             out.append(
                 f"{where} ({got.actor}): expected act_by {want.isoformat() if isinstance(want, dt.datetime) else None}, "
                 f"got {got.act_by.isoformat() if got.act_by else None}"

@@ -61,6 +61,9 @@ class RoutingGraph:
             for src in sorted(admissible_steps(rule.when, all_steps)):
                 for act in rule.next:
                     g.add_edge(src, act.step, rule=rule.id, actor=act.actor, catch_all=False)
+                    for esc in act.escalation:
+                        if esc.on == "closed" and esc.step is not None:
+                            g.add_edge(src, esc.step, rule=rule.id, actor=esc.actor, catch_all=False)
         for src in sorted(all_steps):
             if spec.steps[src].terminal is None and g.out_degree(src) == 0:
                 for act in spec.catch_all.next:
@@ -97,4 +100,5 @@ class RoutingGraph:
         return sorted(s for s in self.graph.nodes if s not in self._paths)
 
     def edges(self) -> Iterable[tuple[str, str, dict[str, object]]]:
-        return self.graph.edges(data=True)
+        edges: Iterable[tuple[str, str, dict[str, object]]] = self.graph.edges(data=True)
+        return edges

@@ -322,7 +322,7 @@ def _scalar_or_list_schema(schema: dict[str, Any]) -> None:
 
 
 def _listish(item: Any) -> Any:
-    return Annotated[  # type: ignore[valid-type]
+    return Annotated[
         list[item],
         BeforeValidator(_one_or_many),
         BeforeValidator(_nonempty),
@@ -471,6 +471,13 @@ class DocumentDate(_Provenanced):
     """A date the text gives (or a marked assumption); ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
 
     date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+    @field_validator("date")
+    @classmethod
+    def _real(cls, v: str) -> str:
+        parts = [int(p) for p in v.split("-")]
+        _dt.date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))  # raises on month 13, day 30 Feb...
+        return v
 
     def as_date(self, end: bool = False) -> _dt.date:
         """The first (or with ``end``, the last) day the value can mean."""

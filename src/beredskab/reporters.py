@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -71,7 +72,7 @@ def resolve_problem_format(name: str) -> str:
 _CHANNEL_WORD = {"phone": "ring", "email": "skriv til", "web": "brug", "meeting": "møde", "post": "skriv til"}
 
 
-def _when(moment: Any) -> str:
+def _when(moment: dt.datetime) -> str:
     return moment.astimezone(ZONE).strftime("%a %d.%m.%Y %H:%M")
 
 

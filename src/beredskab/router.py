@@ -366,7 +366,7 @@ class CompiledPlan:
             EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
             for aid, name in act.escalations_deadline
         ]
-        return _construct(
+        action: Action = _construct(
             Action,
             {
                 "step": act.spec.step,
@@ -380,6 +380,7 @@ class CompiledPlan:
                 "escalation": notes,
             },
         )
+        return action
 
     def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
         deadline = act.spec.deadline
@@ -417,7 +418,7 @@ class CompiledPlan:
         nxt = self._actions(compiled.next, concern, lines)
         notify = self._actions(compiled.notify, concern, lines)
         path = self.expected_path(nxt[0].step, facts)
-        return _construct(
+        decision: Decision = _construct(
             Decision,
             {
                 "plan": self.slug,
@@ -433,6 +434,7 @@ class CompiledPlan:
                 "assumptions": list(compiled.assumptions),
             },
         )
+        return decision
 
 
 def _fmt(moment: dt.datetime) -> str:

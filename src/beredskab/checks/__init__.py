@@ -19,6 +19,7 @@ from typing import Any
 from .._problems import Problem, Severity
 from .._yaml import YamlDocument
 from ..analysis import DecisionSpace, Region, partition
+from ..calendar import ZONE
 from ..plan import Plan
 from ..router import CompiledPlan
 
@@ -31,7 +32,7 @@ class CheckContext:
 
     plan: Plan
     document: YamlDocument
-    as_of: dt.date = field(default_factory=dt.date.today)
+    as_of: dt.date = field(default_factory=lambda: dt.datetime.now(ZONE).date())
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,5 +102,14 @@ def run_checks(ctx: CheckContext, select: set[str] | None = None) -> list[Proble
     for code, check in REGISTRY.items():
         if select is not None and code not in select:
             continue
-        out.extend(check.run(ctx))
+        try:
+            out.extend(check.run(ctx))
+        except Exception as exc:  # noqa: BLE001 - a bug in one check must not hide the others' findings
+            out.append(
+                Problem(
+                    ctx.file, 1, 1, code, Severity.ERROR,
+                    f"internal error in check {check.NAME}: {type(exc).__name__}: {exc}",
+                    "please report this; the other checks ran", check.NAME,
+                )
+            )
     return sorted(out)

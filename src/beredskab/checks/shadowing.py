@@ -41,7 +41,8 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
         if i in deciding or i in explained:
             continue
         witness = None
-        for region in ctx.regions:
+        # the nearest earlier rule that takes its concerns is the one to name
+        for region in sorted(ctx.regions, key=lambda r: -1 if r.owner is None else -r.owner):
             if region.owner is None or region.owner >= i:
                 continue
             found = satisfying(ctx.space, rule.when, region.assign)
