@@ -478,12 +478,6 @@ def test_route_received_at_out_of_range_is_a_bad_event(cli: Callable[..., Result
     assert r.code == 2 and "'received_at'" in r.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library bug (concern.py): pydantic reads a number as a Unix timestamp, so received_at 12345 "
-    "becomes 1970-01-01T03:25:45Z although the contract asks for an ISO 8601 date-time with offset; "
-    "remove this marker once Concern rejects it",
-)
 @pytest.mark.parametrize(
     ("argv", "stdin"),
     [

@@ -7,6 +7,7 @@ rejected. See ``shared/contract.md``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
@@ -30,6 +31,9 @@ class Findings(BaseModel):
     consent: StrictBool | None = None
 
 
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 class Concern(BaseModel):
     """A concern about a person, described by facts only."""
 
@@ -43,6 +47,14 @@ class Concern(BaseModel):
     findings: Findings = Field(default_factory=Findings)
     severity: SeverityLevel | None = None
     topic: Topic = Topic.RADICALISATION
+
+    @field_validator("received_at", mode="before")
+    @classmethod
+    def _iso_text(cls, v: Any) -> Any:
+        # pydantic would read a number as a Unix timestamp; the contract asks for ISO 8601
+        if isinstance(v, dt.datetime) or (isinstance(v, str) and _ISO_DATETIME.match(v)):
+            return v
+        raise ValueError("must be an ISO 8601 date-time with offset, e.g. 2026-11-23T10:00:00+01:00")
 
     @field_validator("received_at")
     @classmethod
