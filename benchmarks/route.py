@@ -50,7 +50,11 @@ def mixed_concerns(plans: dict[str, Any], n: int, seed: int = 7) -> list[tuple[A
             "reporter": rng.choice(["professional", "citizen", "relative", "police", "hotline"]),
             "step": rng.choice(sorted(plan.steps)),
         }
-        findings = {k: rng.choice([True, False, None]) for k in ("ready_to_act", "security_threat", "relevant", "psychiatric", "in_custody", "consent") if rng.random() < 0.4}
+        findings = {
+            k: rng.choice([True, False, None])
+            for k in ("ready_to_act", "security_threat", "relevant", "psychiatric", "in_custody", "consent")
+            if rng.random() < 0.4
+        }
         if findings:
             concern["findings"] = findings
         if rng.random() < 0.3:
@@ -60,7 +64,7 @@ def mixed_concerns(plans: dict[str, Any], n: int, seed: int = 7) -> list[tuple[A
 
 
 def bare_durable_rules() -> Any:
-    from durable.lang import post, ruleset, when_all, m
+    from durable.lang import m, post, ruleset, when_all
 
     with ruleset("bench_bare_4"):
 
@@ -119,7 +123,9 @@ def cold_load_ms() -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--routes", type=int, default=1_000_000, help="routes for the memory figure (default 1,000,000)")
+    parser.add_argument(
+        "--routes", type=int, default=1_000_000, help="routes for the memory figure (default 1,000,000)"
+    )
     parser.add_argument("--sample", type=int, default=20_000, help="concerns in the timed mix (default 20,000)")
     args = parser.parse_args()
 
@@ -133,8 +139,12 @@ def main() -> int:
     items = mixed_concerns(plans, args.sample)
     bare = bare_durable_rules()
     small_events = [
-        {"plan": "bench", "acute": "yes" if c["acute"] else "no", "band": "child" if (c.get("age") or 99) < 18 else "adult",
-         "step": c["step"]}
+        {
+            "plan": "bench",
+            "acute": "yes" if c["acute"] else "no",
+            "band": "child" if (c.get("age") or 99) < 18 else "adult",
+            "step": c["step"],
+        }
         for _, c in items
     ]
     for plan, concern in items[:2000]:  # warm caches the way a running service has them
@@ -152,10 +162,14 @@ def main() -> int:
     print(f"bare durable-rules post, 4 rules:     {bare_us:8.2f} us")
     print(f"plain Python if-chain, 4 branches:    {chain_us:8.2f} us")
     ratio = route_us / bare_us
-    print(f"ratio route / bare post:              {ratio:8.2f}x   (target <= {TARGET_RATIO}x: {'met' if ratio <= TARGET_RATIO else 'MISSED'})")
+    print(
+        f"ratio route / bare post:              {ratio:8.2f}x   (target <= {TARGET_RATIO}x: {'met' if ratio <= TARGET_RATIO else 'MISSED'})"
+    )
     print(f"ratio route / if-chain:               {route_us / chain_us:8.1f}x")
     print(f"import beredskab:                     {import_ms:8.1f} ms")
-    print(f"load all five plans, cold process:    {cold_ms:8.1f} ms  (target < 200 ms: {'met' if cold_ms < 200 else 'MISSED'})")
+    print(
+        f"load all five plans, cold process:    {cold_ms:8.1f} ms  (target < 200 ms: {'met' if cold_ms < 200 else 'MISSED'})"
+    )
     print(f"load all five plans, warm:            {warm_ms:8.1f} ms")
 
     gc.collect()
@@ -175,12 +189,25 @@ def main() -> int:
     after = rss_mib()
     print(f"RSS before {n:,} routes:             {before:8.1f} MiB")
     print(f"RSS after the first {len(items):,} routes:     {mid:8.1f} MiB")
-    print(f"RSS after {n:,} routes:              {after:8.1f} MiB  (growth {after - before:+.1f} MiB; "
-          f"{(after - mid) / max(n - len(items), 1) * 1e6 * 1024:.1f} bytes per route after warm-up)")
+    print(
+        f"RSS after {n:,} routes:              {after:8.1f} MiB  (growth {after - before:+.1f} MiB; "
+        f"{(after - mid) / max(n - len(items), 1) * 1e6 * 1024:.1f} bytes per route after warm-up)"
+    )
     print(f"{n:,} routes took {elapsed:.1f} s ({elapsed / n * 1e6:.1f} us each)")
-    print(json.dumps({"route_us": round(route_us, 2), "bare_post_us": round(bare_us, 2), "if_chain_us": round(chain_us, 3),
-                      "ratio": round(ratio, 2), "load_cold_ms": round(cold_ms, 1), "rss_before_mib": round(before, 1),
-                      "rss_after_mib": round(after, 1), "routes": n}))
+    print(
+        json.dumps(
+            {
+                "route_us": round(route_us, 2),
+                "bare_post_us": round(bare_us, 2),
+                "if_chain_us": round(chain_us, 3),
+                "ratio": round(ratio, 2),
+                "load_cold_ms": round(cold_ms, 1),
+                "rss_before_mib": round(before, 1),
+                "rss_after_mib": round(after, 1),
+                "routes": n,
+            }
+        )
+    )
     return 0
 
 

@@ -31,7 +31,8 @@ def command_seconds() -> float:
         t0 = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "beredskab", "validate", str(REPO / "plans"), "--no-info", "--as-of", "2026-11-22"],
-            capture_output=True, check=False,
+            capture_output=True,
+            check=False,
         )
         best = min(best, time.perf_counter() - t0)
     return best
@@ -48,34 +49,86 @@ def synthetic_plan(bands: int) -> dict[str, Any]:
         age_bands[f"b{i}"] = {"label": f"{lo}-{hi}", "min": lo, "max": hi, "source": src}
     age_bands["unknown"] = {"label": "unknown", "unknown": True, "source": src}
     rules: list[dict[str, Any]] = [
-        {"id": "acute", "when": {"acute": True, "step": "intake"}, "next": [{"actor": "alarm_112", "step": "police_assessment"}],
-         "explanation": "112", "source": src},
+        {
+            "id": "acute",
+            "when": {"acute": True, "step": "intake"},
+            "next": [{"actor": "alarm_112", "step": "police_assessment"}],
+            "explanation": "112",
+            "source": src,
+        },
     ]
     for b in [*age_bands]:
         rules += [
-            {"id": f"intake-{b}", "when": {"step": "intake", "age_band": b, "reporter": ["professional", "citizen"]},
-             "next": [{"actor": "office", "step": "assessment"}], "explanation": "x", "source": src},
-            {"id": f"irrelevant-{b}", "when": {"step": "assessment", "age_band": b, "findings": {"relevant": False}},
-             "next": [{"actor": "office", "step": "closed"}], "explanation": "x", "source": src},
-            {"id": f"offer-{b}", "when": {"step": "assessment", "age_band": b, "findings": {"consent": True}, "open": {"office_hours": True}},
-             "next": [{"actor": "office", "step": "visitation"}], "explanation": "x", "source": src},
-            {"id": f"visit-{b}", "when": {"step": "visitation", "age_band": b, "any": [{"severity": "high"}, {"findings": {"security_threat": True}}]},
-             "next": [{"actor": "office", "step": "closed"}], "explanation": "x", "source": src},
+            {
+                "id": f"intake-{b}",
+                "when": {"step": "intake", "age_band": b, "reporter": ["professional", "citizen"]},
+                "next": [{"actor": "office", "step": "assessment"}],
+                "explanation": "x",
+                "source": src,
+            },
+            {
+                "id": f"irrelevant-{b}",
+                "when": {"step": "assessment", "age_band": b, "findings": {"relevant": False}},
+                "next": [{"actor": "office", "step": "closed"}],
+                "explanation": "x",
+                "source": src,
+            },
+            {
+                "id": f"offer-{b}",
+                "when": {
+                    "step": "assessment",
+                    "age_band": b,
+                    "findings": {"consent": True},
+                    "open": {"office_hours": True},
+                },
+                "next": [{"actor": "office", "step": "visitation"}],
+                "explanation": "x",
+                "source": src,
+            },
+            {
+                "id": f"visit-{b}",
+                "when": {
+                    "step": "visitation",
+                    "age_band": b,
+                    "any": [{"severity": "high"}, {"findings": {"security_threat": True}}],
+                },
+                "next": [{"actor": "office", "step": "closed"}],
+                "explanation": "x",
+                "source": src,
+            },
         ]
     for step in ("intake", "police_assessment", "assessment", "visitation", "closed"):
-        rules.append({"id": f"rest-{step}", "when": {"step": step}, "next": [{"actor": "office", "step": "closed"}],
-                      "explanation": "x", "source": src})
+        rules.append(
+            {
+                "id": f"rest-{step}",
+                "when": {"step": step},
+                "next": [{"actor": "office", "step": "closed"}],
+                "explanation": "x",
+                "source": src,
+            }
+        )
     return {
         "format": 1,
         "municipality": {"name": "Syntetisk", "kommunekode": 999, "slug": f"synthetic{bands}", "police_district": "x"},
         "document": {"title": "synthetic", "seed": "000_b99062581fe8a71d.txt"},
         "national_actors": ["alarm_112"],
-        "schedules": {"office_hours": {"weekly": {d: ["08:00-15:00"] for d in ("mon", "tue", "wed", "thu", "fri")}, "source": src}},
-        "actors": {"office": {"name": "Office", "kind": "infohus", "schedule": "office_hours",
-                              "contacts": [{"channel": "phone", "value": "12345678", "source": src}], "source": src}},
+        "schedules": {
+            "office_hours": {"weekly": {d: ["08:00-15:00"] for d in ("mon", "tue", "wed", "thu", "fri")}, "source": src}
+        },
+        "actors": {
+            "office": {
+                "name": "Office",
+                "kind": "infohus",
+                "schedule": "office_hours",
+                "contacts": [{"channel": "phone", "value": "12345678", "source": src}],
+                "source": src,
+            }
+        },
         "age_bands": age_bands,
-        "steps": {s: {"name": s, "source": src, **({"terminal": "closed"} if s == "closed" else {})}
-                  for s in ("intake", "police_assessment", "assessment", "visitation", "closed")},
+        "steps": {
+            s: {"name": s, "source": src, **({"terminal": "closed"} if s == "closed" else {})}
+            for s in ("intake", "police_assessment", "assessment", "visitation", "closed")
+        },
         "rules": rules,
         "catch_all": {"next": [{"actor": "office", "step": "assessment"}], "explanation": "fallback", "source": src},
     }
@@ -86,10 +139,14 @@ def main() -> int:
     from beredskab.analysis import DecisionSpace, partition
 
     secs = command_seconds()
-    print(f"beredskab validate plans/ (all checks, fresh process): {secs:.2f} s wall  "
-          f"(target < {TARGET_S:.0f} s: {'met' if secs < TARGET_S else 'MISSED'})")
+    print(
+        f"beredskab validate plans/ (all checks, fresh process): {secs:.2f} s wall  "
+        f"(target < {TARGET_S:.0f} s: {'met' if secs < TARGET_S else 'MISSED'})"
+    )
     print()
-    print(f"{'bands':>6} {'rules':>6} {'raw space':>14} {'regions':>8} {'gaps':>5} {'completeness ms':>16} {'ms/rule':>8}")
+    print(
+        f"{'bands':>6} {'rules':>6} {'raw space':>14} {'regions':>8} {'gaps':>5} {'completeness ms':>16} {'ms/rule':>8}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for bands in (2, 5, 10, 20, 50, 100):
             path = Path(tmp) / f"s{bands}.yaml"
@@ -100,7 +157,9 @@ def main() -> int:
             regions = partition(space)
             ms = (time.perf_counter() - t0) * 1000
             gaps = sum(1 for r in regions if r.owner is None)
-            print(f"{bands:>6} {len(plan.rules):>6} {space.size():>14,} {len(regions):>8} {gaps:>5} {ms:>16.1f} {ms / len(plan.rules):>8.2f}")
+            print(
+                f"{bands:>6} {len(plan.rules):>6} {space.size():>14,} {len(regions):>8} {gaps:>5} {ms:>16.1f} {ms / len(plan.rules):>8.2f}"
+            )
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,17 @@ def plans() -> dict[str, beredskab.Plan]:
 @pytest.fixture(scope="session")
 def minimal_plan() -> beredskab.Plan:
     return beredskab.load_plan(EXAMPLE_FILES / "valid" / "minimal.yaml")
+
+
+EXPECT = re.compile(r"^# expect: (BK\d{3}) (\d+):(\d+)(?: (.*))?$")
+
+
+def expected_problems(path: Path) -> list[tuple[str, int, int, str | None]]:
+    """The ``# expect: CODE line:col [hint]`` lines that open a negative example file."""
+    out = []
+    for raw in path.read_bytes().split(b"\n"):
+        m = EXPECT.match(raw.decode("ascii", errors="replace").rstrip())
+        if m:
+            out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)))
+    assert out, f"{path} has no '# expect:' line"
+    return out

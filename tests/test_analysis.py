@@ -93,9 +93,13 @@ def _problems(path: Path) -> list[beredskab.Problem]:
     return run_checks(CheckContext(parse_plan(doc), doc, as_of=AS_OF))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(slug=st.sampled_from([*SLUGS, "minimal"]), pick=st.integers(0, 10**6))
-def test_removing_a_rule_still_validates_or_gives_a_real_counterexample(slug: str, pick: int, tmp_path_factory: Any) -> None:
+def test_removing_a_rule_still_validates_or_gives_a_real_counterexample(
+    slug: str, pick: int, tmp_path_factory: Any
+) -> None:
     path = MINIMAL if slug == "minimal" else PLANS / f"{slug}.yaml"
     rules = load_document(path).data["rules"]
     index = pick % len(rules)

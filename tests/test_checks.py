@@ -19,19 +19,17 @@ from types import ModuleType
 import pytest
 
 import beredskab
-
 from beredskab import _yaml, checks
 from beredskab._problems import Problem, Severity
 from beredskab.checks import REGISTRY, CheckContext, run_checks
 from beredskab.checks import contacts as bk801
 from beredskab.cli import main
 from beredskab.loader import parse_plan
-from conftest import EXAMPLE_FILES, REPO
+from conftest import EXAMPLE_FILES, REPO, expected_problems
 
 AS_OF = dt.date(2026, 11, 22)
 CHECK_FILES = sorted((EXAMPLE_FILES / "checks").glob("*.yaml"))
 COMPLETE = EXAMPLE_FILES / "valid" / "complete.yaml"
-EXPECT = re.compile(r"^# expect: (BK\d{3}) (\d+):(\d+)\s*$")
 FILE_NAME = re.compile(r"^(BK\d{3})-([a-z0-9-]+)\.yaml$")
 
 # Checks the lead is still writing: allowed to lack a negative example file for now.
@@ -47,12 +45,7 @@ def _rel(path: Path) -> str:
 
 
 def _expected(path: Path) -> list[tuple[str, int, int]]:
-    out = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        m = EXPECT.match(raw)
-        if m:
-            out.append((m.group(1), int(m.group(2)), int(m.group(3))))
-    return out
+    return [(code, line, col) for code, line, col, _ in expected_problems(path)]
 
 
 def _run_file(path: Path) -> list[Problem]:
@@ -380,7 +373,12 @@ def test_revision_age(document: str, as_of: dt.date, expected: list[str]) -> Non
 
 
 def test_impossible_document_date_is_rejected_by_the_loader() -> None:
-    text = _mutate(('  revised: {date: "2025-06", source: {section: "Forside"}}\n', '  revised: {date: "2025-13", source: {section: "1"}}\n'))
+    text = _mutate(
+        (
+            '  revised: {date: "2025-06", source: {section: "Forside"}}\n',
+            '  revised: {date: "2025-13", source: {section: "1"}}\n',
+        )
+    )
     with pytest.raises(beredskab.PlanError, match="BK101"):
         _run_text(text, AS_OF)
 

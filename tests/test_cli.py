@@ -28,11 +28,10 @@ import yaml
 
 import beredskab
 from beredskab.cli import main
-from conftest import EXAMPLE_FILES, PLANS, REPO
+from conftest import EXAMPLE_FILES, PLANS, REPO, expected_problems
 
 INVALID = sorted((EXAMPLE_FILES / "invalid").glob("*.yaml"))
 MINIMAL = EXAMPLE_FILES / "valid" / "minimal.yaml"
-EXPECT = re.compile(r"^# expect: (BK\d{3}) (\d+):(\d+)(?: (.*))?$")
 CPH = ZoneInfo("Europe/Copenhagen")
 
 # The contract's names (shared/contract.md): fields may be added, never dropped.
@@ -40,9 +39,24 @@ DECISION_FIELDS = {"plan", "next", "notify", "rules", "legal_basis", "sources", 
 ACTION_FIELDS = {"step", "actor", "name", "kind", "contacts", "available_from", "act_by"}
 CHANNELS = {"phone", "email", "web", "meeting", "post"}
 KINDS = {
-    "emergency", "police", "pet", "infohus", "coordination_unit", "coordinator", "ssp",
-    "children_services", "adult_services", "employment", "youth_guidance", "psychiatry",
-    "prison_probation", "national_hotline", "line_manager", "mentor", "parent_coach", "other",
+    "emergency",
+    "police",
+    "pet",
+    "infohus",
+    "coordination_unit",
+    "coordinator",
+    "ssp",
+    "children_services",
+    "adult_services",
+    "employment",
+    "youth_guidance",
+    "psychiatry",
+    "prison_probation",
+    "national_hotline",
+    "line_manager",
+    "mentor",
+    "parent_coach",
+    "other",
 }
 
 MON_10 = "2026-11-23T10:00+01:00"  # Monday, offices open
@@ -52,14 +66,7 @@ MON_20_FULL = "2026-11-23T20:00:00+01:00"
 
 
 def _expected(path: Path) -> list[tuple[str, int, int, str | None]]:
-    """The ``# expect: CODE line:col [hint]`` lines of a negative example file."""
-    out = []
-    for raw in path.read_bytes().split(b"\n"):
-        m = EXPECT.match(raw.decode("ascii", errors="replace"))
-        if m:
-            out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)))
-    assert out, f"{path} has no '# expect:' line"
-    return out
+    return expected_problems(path)
 
 
 def _rel(path: Path) -> str:
@@ -139,13 +146,19 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return run
 
 
-def run_process(*argv: str, stdin: bytes | None = None, cwd: Path = REPO,
-                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(
+    *argv: str, stdin: bytes | None = None, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m beredskab ARGV`` as a shell would run it."""
     base = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     proc = subprocess.run(
-        [sys.executable, "-m", "beredskab", *argv], input=stdin if stdin is not None else b"",
-        capture_output=True, cwd=cwd, env={**base, **(env or {})}, timeout=120, check=False,
+        [sys.executable, "-m", "beredskab", *argv],
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        cwd=cwd,
+        env={**base, **(env or {})},
+        timeout=120,
+        check=False,
     )
     return subprocess.CompletedProcess(
         proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
@@ -198,31 +211,71 @@ def test_route_prints_a_contract_decision_as_json(cli: Callable[..., Result]) ->
 FLAG_CASES: dict[str, tuple[str, list[str], dict[str, Any], list[dict[str, Any]]]] = {
     "acute": ("koege", ["--acute", "--age", "30"], {"acute": True, "age": 30}, [{"acute": False, "age": 30}]),
     "not-acute": ("koege", ["--not-acute", "--age", "30"], {"acute": False, "age": 30}, [{"acute": True, "age": 30}]),
-    "age": ("broendby", ["--not-acute", "--age", "16"], {"acute": False, "age": 16},
-            [{"acute": False, "age": 30}, {"acute": False, "age": None}]),
-    "age-unknown": ("broendby", ["--not-acute", "--age", "unknown"], {"acute": False, "age": None},
-                    [{"acute": False, "age": 16}]),
-    "reporter": ("kbh", ["--not-acute", "--reporter", "police"], {"acute": False, "reporter": "police"},
-                 [{"acute": False, "reporter": "citizen"}]),
-    "topic": ("kbh", ["--not-acute", "--topic", "school_shooting"], {"acute": False, "topic": "school_shooting"},
-              [{"acute": False, "topic": "radicalisation"}]),
+    "age": (
+        "broendby",
+        ["--not-acute", "--age", "16"],
+        {"acute": False, "age": 16},
+        [{"acute": False, "age": 30}, {"acute": False, "age": None}],
+    ),
+    "age-unknown": (
+        "broendby",
+        ["--not-acute", "--age", "unknown"],
+        {"acute": False, "age": None},
+        [{"acute": False, "age": 16}],
+    ),
+    "reporter": (
+        "kbh",
+        ["--not-acute", "--reporter", "police"],
+        {"acute": False, "reporter": "police"},
+        [{"acute": False, "reporter": "citizen"}],
+    ),
+    "topic": (
+        "kbh",
+        ["--not-acute", "--topic", "school_shooting"],
+        {"acute": False, "topic": "school_shooting"},
+        [{"acute": False, "topic": "radicalisation"}],
+    ),
     "step-finding": (
-        "kbh", ["--not-acute", "--age", "30", "--step", "infohus_assessment", "--finding", "relevant=false"],
+        "kbh",
+        ["--not-acute", "--age", "30", "--step", "infohus_assessment", "--finding", "relevant=false"],
         {"acute": False, "age": 30, "step": "infohus_assessment", "findings": {"relevant": False}},
-        [{"acute": False, "age": 30, "step": "infohus_assessment", "findings": {"relevant": True}},
-         {"acute": False, "age": 30, "findings": {"relevant": False}}],
+        [
+            {"acute": False, "age": 30, "step": "infohus_assessment", "findings": {"relevant": True}},
+            {"acute": False, "age": 30, "findings": {"relevant": False}},
+        ],
     ),
     "finding-repeated": (
         "kbh",
-        ["--not-acute", "--age", "30", "--step", "police_assessment",
-         "--finding", "ready_to_act=true", "--finding", " consent = yes"],
+        [
+            "--not-acute",
+            "--age",
+            "30",
+            "--step",
+            "police_assessment",
+            "--finding",
+            "ready_to_act=true",
+            "--finding",
+            " consent = yes",
+        ],
         {"acute": False, "age": 30, "step": "police_assessment", "findings": {"ready_to_act": True, "consent": True}},
-        [{"acute": False, "age": 30, "step": "police_assessment", "findings": {"ready_to_act": True}},
-         {"acute": False, "age": 30, "step": "police_assessment", "findings": {"consent": True}}],
+        [
+            {"acute": False, "age": 30, "step": "police_assessment", "findings": {"ready_to_act": True}},
+            {"acute": False, "age": 30, "step": "police_assessment", "findings": {"consent": True}},
+        ],
     ),
     "severity": (
-        "kbh", ["--not-acute", "--age", "30", "--step", "infohus_assessment", "--finding", "relevant=true",
-                "--severity", "low"],
+        "kbh",
+        [
+            "--not-acute",
+            "--age",
+            "30",
+            "--step",
+            "infohus_assessment",
+            "--finding",
+            "relevant=true",
+            "--severity",
+            "low",
+        ],
         {"acute": False, "age": 30, "step": "infohus_assessment", "findings": {"relevant": True}, "severity": "low"},
         [{"acute": False, "age": 30, "step": "infohus_assessment", "findings": {"relevant": True}, "severity": "high"}],
     ),
@@ -284,23 +337,57 @@ def test_route_event_from_stdin(cli: Callable[..., Result]) -> None:
 
 
 def test_route_flags_override_event_fields(cli: Callable[..., Result], tmp_path: Path) -> None:
-    event = {"acute": True, "age": 30, "reporter": "citizen", "step": "intake", "received_at": MON_10_FULL,
-             "findings": {"ready_to_act": True}, "severity": "low", "topic": "school_shooting"}
+    event = {
+        "acute": True,
+        "age": 30,
+        "reporter": "citizen",
+        "step": "intake",
+        "received_at": MON_10_FULL,
+        "findings": {"ready_to_act": True},
+        "severity": "low",
+        "topic": "school_shooting",
+    }
     f = tmp_path / "event.json"
     f.write_text(json.dumps(event), encoding="utf-8")
-    r = cli("route", "kbh", "--event", str(f), "--not-acute", "--age", "16", "--reporter", "police",
-            "--at", MON_20, "--step", "police_assessment", "--finding", "consent=true", "--severity", "high",
-            "--topic", "radicalisation")
+    r = cli(
+        "route",
+        "kbh",
+        "--event",
+        str(f),
+        "--not-acute",
+        "--age",
+        "16",
+        "--reporter",
+        "police",
+        "--at",
+        MON_20,
+        "--step",
+        "police_assessment",
+        "--finding",
+        "consent=true",
+        "--severity",
+        "high",
+        "--topic",
+        "radicalisation",
+    )
     assert (r.code, r.err) == (0, "")
-    merged = {"acute": False, "age": 16, "reporter": "police", "step": "police_assessment",
-              "received_at": MON_20_FULL, "findings": {"ready_to_act": True, "consent": True},
-              "severity": "high", "topic": "radicalisation"}
+    merged = {
+        "acute": False,
+        "age": 16,
+        "reporter": "police",
+        "step": "police_assessment",
+        "received_at": MON_20_FULL,
+        "findings": {"ready_to_act": True, "consent": True},
+        "severity": "high",
+        "topic": "radicalisation",
+    }
     assert json.loads(r.out) == decide("kbh", merged)
     assert json.loads(r.out) != decide("kbh", event)
 
 
-def test_route_plan_by_slug_from_the_repository_root(cli: Callable[..., Result], tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_route_plan_by_slug_from_the_repository_root(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     by_slug = cli("route", "koege", "--not-acute", "--age", "30", "--at", MON_10)
     by_path = cli("route", "plans/koege.yaml", "--not-acute", "--age", "30", "--at", MON_10)
     assert by_slug.code == by_path.code == 0
@@ -362,7 +449,7 @@ def test_route_text_card_agrees_with_the_json(cli: Callable[..., Result], at: st
             else:
                 when = dt.datetime.fromisoformat(action["available_from"]).astimezone(CPH)
                 assert f"can act from {when:%a %d.%m.%Y %H:%M}" in row
-    why = "\n".join(text[next(i for i, x in enumerate(text) if x.startswith("WHY:")):])
+    why = "\n".join(text[next(i for i, x in enumerate(text) if x.startswith("WHY:")) :])
     assert all(line in why for line in d["explanation"])
 
 
@@ -374,44 +461,93 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
 @pytest.mark.parametrize(
     ("argv", "stdin", "needles"),
     [
-        pytest.param(["koege", "--acute", "--at", "2026-11-23T10:00"], None, ["'received_at'", "offset"],
-                     id="naive-at"),
+        pytest.param(
+            ["koege", "--acute", "--at", "2026-11-23T10:00"], None, ["'received_at'", "offset"], id="naive-at"
+        ),
         pytest.param(["koege", "--age", "30", "--at", MON_10], None, ["'acute'", "required"], id="no-acute"),
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "131"], None, ["'age'", "130"], id="age-131"),
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "-1"], None, ["'age'"], id="age-negative"),
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "abc"], None, ["'age'", "'abc'"], id="age-abc"),
-        pytest.param(["koege", "--acute", "--at", MON_10, "--reporter", "neighbour"], None,
-                     ["--reporter", "neighbour"], id="reporter-flag"),
-        pytest.param(["koege", "--event", "-"], b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", '
-                     b'"reporter": "neighbour"}', ["'reporter'"], id="reporter-event"),
-        pytest.param(["koege", "--acute", "--at", MON_10, "--step", "nowhere"], None, ["'step'", "'nowhere'"],
-                     id="unknown-step"),
-        pytest.param(["koege", "--acute", "--at", MON_10, "--finding", "relevant"], None,
-                     ["'findings'", "NAME=true|false|null"], id="finding-syntax"),
-        pytest.param(["koege", "--acute", "--at", MON_10, "--finding", "relevant=maybe"], None,
-                     ["'findings'", "'maybe'"], id="finding-value"),
-        pytest.param(["koege", "--acute", "--at", MON_10, "--finding", "religion=true"], None,
-                     ["'findings.religion'", "unknown field"], id="finding-unknown"),
-        pytest.param(["koege", "--event", "-"], BAD_JSON, ["'event'", "stdin:2:12:", "not valid JSON"],
-                     id="json-syntax"),
+        pytest.param(
+            ["koege", "--acute", "--at", MON_10, "--reporter", "neighbour"],
+            None,
+            ["--reporter", "neighbour"],
+            id="reporter-flag",
+        ),
+        pytest.param(
+            ["koege", "--event", "-"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "reporter": "neighbour"}',
+            ["'reporter'"],
+            id="reporter-event",
+        ),
+        pytest.param(
+            ["koege", "--acute", "--at", MON_10, "--step", "nowhere"], None, ["'step'", "'nowhere'"], id="unknown-step"
+        ),
+        pytest.param(
+            ["koege", "--acute", "--at", MON_10, "--finding", "relevant"],
+            None,
+            ["'findings'", "NAME=true|false|null"],
+            id="finding-syntax",
+        ),
+        pytest.param(
+            ["koege", "--acute", "--at", MON_10, "--finding", "relevant=maybe"],
+            None,
+            ["'findings'", "'maybe'"],
+            id="finding-value",
+        ),
+        pytest.param(
+            ["koege", "--acute", "--at", MON_10, "--finding", "religion=true"],
+            None,
+            ["'findings.religion'", "unknown field"],
+            id="finding-unknown",
+        ),
+        pytest.param(
+            ["koege", "--event", "-"], BAD_JSON, ["'event'", "stdin:2:12:", "not valid JSON"], id="json-syntax"
+        ),
         pytest.param(["koege", "--event", "-"], b"", ["'event'", "stdin:1:1:"], id="json-empty"),
         pytest.param(["koege", "--event", "-"], b"[1, 2]", ["'event'", "JSON object", "array"], id="json-array"),
-        pytest.param(["koege", "--event", "-"], b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", '
-                     b'"name": "Ole Hansen"}', ["'name'", "unknown field"], id="json-name"),
-        pytest.param(["koege", "--event", "-"], b'{"acute": "yes", "received_at": "2026-11-23T10:00:00+01:00"}',
-                     ["'acute'"], id="json-acute-string"),
-        pytest.param(["koege", "--event", "-"], b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", '
-                     b'"age": "17"}', ["'age'"], id="json-age-string"),
-        pytest.param(["koege", "--event", "-"], b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", '
-                     b'"age": "\xe6"}', ["'event'", "UTF-8"], id="json-not-utf8"),
-        pytest.param(["koege", "--event", "-", "--finding", "relevant=true"],
-                     b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": null}',
-                     ["'findings'", "null"], id="json-findings-null-plus-flag"),
-        pytest.param(["koege", "--event", "-", "--finding", "relevant=true"],
-                     b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": "yes"}',
-                     ["'findings'", "a string"], id="json-findings-string-plus-flag"),
-        pytest.param(["koege", "--event", "no-such-event.json", "--acute"], None, ["'event'", "no-such-event.json"],
-                     id="event-file-missing"),
+        pytest.param(
+            ["koege", "--event", "-"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "name": "Ole Hansen"}',
+            ["'name'", "unknown field"],
+            id="json-name",
+        ),
+        pytest.param(
+            ["koege", "--event", "-"],
+            b'{"acute": "yes", "received_at": "2026-11-23T10:00:00+01:00"}',
+            ["'acute'"],
+            id="json-acute-string",
+        ),
+        pytest.param(
+            ["koege", "--event", "-"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "age": "17"}',
+            ["'age'"],
+            id="json-age-string",
+        ),
+        pytest.param(
+            ["koege", "--event", "-"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "age": "\xe6"}',
+            ["'event'", "UTF-8"],
+            id="json-not-utf8",
+        ),
+        pytest.param(
+            ["koege", "--event", "-", "--finding", "relevant=true"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": null}',
+            ["'findings'", "null"],
+            id="json-findings-null-plus-flag",
+        ),
+        pytest.param(
+            ["koege", "--event", "-", "--finding", "relevant=true"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": "yes"}',
+            ["'findings'", "a string"],
+            id="json-findings-string-plus-flag",
+        ),
+        pytest.param(
+            ["koege", "--event", "no-such-event.json", "--acute"],
+            None,
+            ["'event'", "no-such-event.json"],
+            id="event-file-missing",
+        ),
         pytest.param(["koege", "--event", "plans", "--acute"], None, ["'event'", "plans"], id="event-is-folder"),
     ],
 )
@@ -455,11 +591,16 @@ def test_route_invalid_plan_exits_2_with_positions(cli: Callable[..., Result], p
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "abc"], b"", id="age-abc"),
         pytest.param(["koege", "--acute", "--reporter", "neighbour"], b"", id="reporter"),
         pytest.param(["koege", "--event", "-"], BAD_JSON, id="json-syntax"),
-        pytest.param(["koege", "--event", "-"], b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", '
-                     b'"age": "\xe6"}', id="json-not-utf8"),
-        pytest.param(["koege", "--event", "-", "--finding", "relevant=true"],
-                     b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": null}',
-                     id="json-findings-null-plus-flag"),
+        pytest.param(
+            ["koege", "--event", "-"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "age": "\xe6"}',
+            id="json-not-utf8",
+        ),
+        pytest.param(
+            ["koege", "--event", "-", "--finding", "relevant=true"],
+            b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": null}',
+            id="json-findings-null-plus-flag",
+        ),
         pytest.param(["plans/nowhere.yaml", "--acute"], b"", id="missing-plan"),
         pytest.param([_rel(EXAMPLE_FILES / "invalid" / "yaml-tag.yaml"), "--acute"], b"", id="invalid-plan"),
     ],
@@ -502,8 +643,9 @@ def test_validate_shipped_plans_exits_0(cli: Callable[..., Result]) -> None:
     assert r.code == 0, r.out
     assert " error " not in r.out
     # warnings (e.g. a revision overdue) inform; only errors fail without --strict
-    assert re.fullmatch(rf"{_plan_count()} file\(s\) checked: 0 error\(s\), \d+ warning\(s\), \d+ info",
-                        r.out.splitlines()[-1]), r.out.splitlines()[-1]
+    assert re.fullmatch(
+        rf"{_plan_count()} file\(s\) checked: 0 error\(s\), \d+ warning\(s\), \d+ info", r.out.splitlines()[-1]
+    ), r.out.splitlines()[-1]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
@@ -547,8 +689,9 @@ def test_validate_github_prints_error_annotations(cli: Callable[..., Result]) ->
 
 
 @pytest.mark.parametrize(("env", "github"), [("true", True), ("false", False), (None, False)])
-def test_validate_auto_format_follows_github_actions(cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
-                                                     env: str | None, github: bool) -> None:
+def test_validate_auto_format_follows_github_actions(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, env: str | None, github: bool
+) -> None:
     if env is not None:
         monkeypatch.setenv("GITHUB_ACTIONS", env)
     tab = _rel(EXAMPLE_FILES / "invalid" / "tab.yaml")
@@ -645,8 +788,9 @@ def test_test_shipped_examples_all_pass(cli: Callable[..., Result]) -> None:
 def _copy_plan_with_examples(tmp_path: Path, slug: str, examples: list[dict[str, Any]]) -> Path:
     shutil.copy(PLANS / f"{slug}.yaml", tmp_path / f"{slug}.yaml")
     out = tmp_path / f"{slug}.examples.yaml"
-    out.write_text(yaml.safe_dump({"plan": slug, "examples": examples}, allow_unicode=True, sort_keys=False),
-                   encoding="utf-8")
+    out.write_text(
+        yaml.safe_dump({"plan": slug, "examples": examples}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return out
 
 
@@ -718,11 +862,30 @@ def test_schema_prints_the_committed_schema(cli: Callable[..., Result]) -> None:
     ("command", "teaches"),
     [
         ([], ["route", "validate", "test", "schema", "examples:", "beredskab route ", "exit codes"]),
-        (["route"], ["--event", "--acute", "--not-acute", "--age", "--at", "--reporter", "--step", "--finding",
-                     "--severity", "--topic", "--format", "examples:", "beredskab route plans/koege.yaml",
-                     "--event -", "exit 2"]),
-        (["validate"], ["--format", "github", "--strict", "--no-info", "file:line:col", "examples:",
-                        "beredskab validate plans/"]),
+        (
+            ["route"],
+            [
+                "--event",
+                "--acute",
+                "--not-acute",
+                "--age",
+                "--at",
+                "--reporter",
+                "--step",
+                "--finding",
+                "--severity",
+                "--topic",
+                "--format",
+                "examples:",
+                "beredskab route plans/koege.yaml",
+                "--event -",
+                "exit 2",
+            ],
+        ),
+        (
+            ["validate"],
+            ["--format", "github", "--strict", "--no-info", "file:line:col", "examples:", "beredskab validate plans/"],
+        ),
         (["test"], ["examples.yaml", "examples:", "beredskab test plans/", "passed", "failed"]),
         (["schema"], ["JSON Schema", "schema/plan.schema.json"]),
     ],

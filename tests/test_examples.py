@@ -33,7 +33,9 @@ def test_examples_cover_the_plan(slug: str, plans: dict[str, beredskab.Plan]) ->
         opens = {municipal.is_open(c.received_at) for c in concerns}
         assert opens == {True, False}, "inside and outside opening hours"
     later = {s for s, step in plan.steps.items() if step.terminal is None and s != "intake"}
-    assert later <= {c.step for c in concerns}, f"steps without an example: {sorted(later - {c.step for c in concerns})}"
+    assert later <= {c.step for c in concerns}, (
+        f"steps without an example: {sorted(later - {c.step for c in concerns})}"
+    )
     assert all(e.source is not None or e.assumed for e in examples.examples), "each example cites the text"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -11,20 +10,13 @@ import yaml
 
 import beredskab
 from beredskab import PlanError
-from conftest import EXAMPLE_FILES, PLANS, SLUGS
+from conftest import EXAMPLE_FILES, PLANS, SLUGS, expected_problems
 
 INVALID = sorted((EXAMPLE_FILES / "invalid").glob("*.yaml"))
-EXPECT = re.compile(r"^# expect: (BK\d{3}) (\d+):(\d+)(?: (.*))?$")
 
 
 def _expected(path: Path) -> list[tuple[str, int, int, str | None]]:
-    out = []
-    for raw in path.read_bytes().split(b"\n"):
-        m = EXPECT.match(raw.decode("ascii", errors="replace"))
-        if m:
-            out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)))
-    assert out, f"{path} has no '# expect:' line"
-    return out
+    return expected_problems(path)
 
 
 def test_all_five_plans_load_by_slug() -> None:
@@ -57,8 +49,22 @@ def test_invalid_file_rejected_at_expected_positions(path: Path) -> None:
 
 def test_every_loader_error_kind_has_a_negative_example() -> None:
     codes = {code for path in INVALID for code, *_ in _expected(path)}
-    assert {"BK001", "BK002", "BK003", "BK004", "BK006", "BK007", "BK101", "BK102", "BK103",
-            "BK201", "BK202", "BK203", "BK204", "BK205"} <= codes
+    assert {
+        "BK001",
+        "BK002",
+        "BK003",
+        "BK004",
+        "BK006",
+        "BK007",
+        "BK101",
+        "BK102",
+        "BK103",
+        "BK201",
+        "BK202",
+        "BK203",
+        "BK204",
+        "BK205",
+    } <= codes
 
 
 def test_alias_bomb_rejected_in_well_under_a_second() -> None:

@@ -27,8 +27,18 @@ INSTALL_TIMEOUT = 900
 
 # what a snapshot of the working tree leaves out
 _SNAPSHOT_IGNORE = {
-    ".git", ".venv", "venv", ".tox", ".nox", "build", "dist", "__pycache__",
-    ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis",
+    ".git",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
 }
 
 
@@ -100,11 +110,7 @@ def _plans_repo(where: Path, hook: HookRepo) -> Path:
     for name in ("koege.yaml", "koege.examples.yaml"):
         shutil.copyfile(PLANS / name, where / "plans" / name)
     (where / ".pre-commit-config.yaml").write_text(
-        "repos:\n"
-        f"  - repo: {hook.path.as_posix()}\n"
-        f"    rev: {hook.rev}\n"
-        "    hooks:\n"
-        "      - id: beredskab-validate\n",
+        f"repos:\n  - repo: {hook.path.as_posix()}\n    rev: {hook.rev}\n    hooks:\n      - id: beredskab-validate\n",
         encoding="utf-8",
     )
     _commit_all(where, "plans")
@@ -116,7 +122,12 @@ def _pre_commit(repo: Path, hook: HookRepo) -> tuple[int, str]:
     env["PRE_COMMIT_HOME"] = str(hook.home)
     done = subprocess.run(
         [str(PRE_COMMIT), "run", "--all-files", "--verbose", "--color", "never"],
-        cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=INSTALL_TIMEOUT,
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=INSTALL_TIMEOUT,
     )
     return done.returncode, done.stdout + done.stderr
 
@@ -160,7 +171,9 @@ _BAD_EXAMPLES = {
         "    event: {received_at: '2026-11-24T02:00:00+01:00', acute: true, age: 16}\n"
         "    expect: {rules: [acute-outside-hours]}\n"
         "    sorce: {section: '2.1.1.1'}\n",
-        6, 5, "BK102",
+        6,
+        5,
+        "BK102",
     ),
     "duplicate-key": (
         "plan: koege\n"
@@ -169,7 +182,9 @@ _BAD_EXAMPLES = {
         "    event: {received_at: '2026-11-24T02:00:00+01:00', acute: true, age: 16}\n"
         "    expect: {rules: [acute-outside-hours]}\n"
         "    name: Igen\n",
-        6, 5, "BK002",
+        6,
+        5,
+        "BK002",
     ),
 }
 

@@ -12,7 +12,6 @@ from beredskab._yaml import iter_paths, load_document
 from conftest import PLANS, REPO, SLUGS, seeds_dir
 
 
-
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

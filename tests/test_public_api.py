@@ -14,7 +14,16 @@ def test_all_names_exist() -> None:
 
 
 def test_contract_names_are_public() -> None:
-    for name in ("load_plan", "load_plans", "Plan", "Concern", "Decision", "PlanError", "ConcernError", "BeredskabError"):
+    for name in (
+        "load_plan",
+        "load_plans",
+        "Plan",
+        "Concern",
+        "Decision",
+        "PlanError",
+        "ConcernError",
+        "BeredskabError",
+    ):
         assert name in beredskab.__all__
 
 

@@ -20,6 +20,7 @@ threads forever. The traps this module closes, each covered by tests:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import uuid
@@ -54,10 +55,8 @@ def _free_retired() -> None:
     """Delete retired rulesets from the core's tables (call with ``_TABLE_LOCK`` held)."""
     while _RETIRED:
         handle = _RETIRED.pop()
-        try:
+        with contextlib.suppress(Exception):
             _core.delete_ruleset(handle)
-        except Exception:  # noqa: BLE001 - already gone
-            pass
 
 
 class RuleEngine:
@@ -137,7 +136,7 @@ class RuleEngine:
 
     def _dispatch(self, message: str) -> None:
         """Run the action of the rule named in the core's action message ``{"r3": {...}}``."""
-        if message.startswith('{"'):
+        if message.startswith('{"'):  # noqa: SIM108 - the comment on the fallback matters more
             name = message[2 : message.index('"', 2)]
         else:  # pragma: no cover - the core's format has been stable since 2.0
             name = next(iter(json.loads(message)))

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How bad a problem is; ``error`` makes a plan unusable, ``info`` only informs."""
 
     ERROR = "error"

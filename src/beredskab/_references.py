@@ -25,9 +25,9 @@ def _conditions(cond: Condition, path: tuple[Any, ...]) -> Iterator[tuple[Condit
     yield cond, path
     for key in ("all", "any"):
         for i, sub in enumerate(getattr(cond, key) or []):
-            yield from _conditions(sub, path + (key, i))
+            yield from _conditions(sub, (*path, key, i))
     if cond.not_ is not None:
-        yield from _conditions(cond.not_, path + ("not",))
+        yield from _conditions(cond.not_, (*path, "not"))
 
 
 def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Finding]:
@@ -40,14 +40,26 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Findin
             out.append(_missing(("national_actors", i), "national actor", nid, national.actors))
         elif nid in spec.actors:
             out.append(
-                (("actors", nid), "BK202", "id-clash", f"actor {nid!r} clashes with the national actor of that id", "rename it")
+                (
+                    ("actors", nid),
+                    "BK202",
+                    "id-clash",
+                    f"actor {nid!r} clashes with the national actor of that id",
+                    "rename it",
+                )
             )
         else:
             actors[nid] = national.actors[nid]
     for sid in national.schedules:
         if sid in spec.schedules:
             out.append(
-                (("schedules", sid), "BK202", "id-clash", f"schedule {sid!r} clashes with the national schedule", "rename it")
+                (
+                    ("schedules", sid),
+                    "BK202",
+                    "id-clash",
+                    f"schedule {sid!r} clashes with the national schedule",
+                    "rename it",
+                )
             )
     schedules |= set(national.schedules)
 
@@ -56,49 +68,59 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Findin
             out.append(_missing(("actors", aid, "schedule"), "schedule", actor.schedule, schedules))
         for j, contact in enumerate(actor.contacts):
             if contact.schedule is not None and contact.schedule not in schedules:
-                out.append(_missing(("actors", aid, "contacts", j, "schedule"), "schedule", contact.schedule, schedules))
+                out.append(
+                    _missing(("actors", aid, "contacts", j, "schedule"), "schedule", contact.schedule, schedules)
+                )
 
     def actions(items: list[ActionSpec], path: tuple[Any, ...]) -> None:
         for j, act in enumerate(items):
-            p = path + (j,)
+            p = (*path, j)
             if act.actor not in actors:
-                out.append(_missing(p + ("actor",), "actor", act.actor, actors))
+                out.append(_missing((*p, "actor"), "actor", act.actor, actors))
             else:
                 channels = {c.channel for c in actors[act.actor].contacts}
                 for k, ch in enumerate(act.via or []):
                     if ch not in channels:
                         out.append(
                             (
-                                p + ("via", k), "BK203", "no-such-contact",
+                                (*p, "via", k),
+                                "BK203",
+                                "no-such-contact",
                                 f"actor {act.actor!r} has no {ch.value} contact",
                                 f"its channels: {', '.join(sorted(c.value for c in channels)) or 'none'}",
                             )
                         )
             if act.step not in spec.steps:
-                out.append(_missing(p + ("step",), "step", act.step, spec.steps))
+                out.append(_missing((*p, "step"), "step", act.step, spec.steps))
             for k, esc in enumerate(act.escalation):
                 if esc.actor not in actors:
-                    out.append(_missing(p + ("escalation", k, "actor"), "actor", esc.actor, actors))
+                    out.append(_missing((*p, "escalation", k, "actor"), "actor", esc.actor, actors))
                 if esc.step is not None and esc.step not in spec.steps:
-                    out.append(_missing(p + ("escalation", k, "step"), "step", esc.step, spec.steps))
+                    out.append(_missing((*p, "escalation", k, "step"), "step", esc.step, spec.steps))
 
     seen: dict[str, int] = {}
     for i, rule in enumerate(spec.rules):
         if rule.id in seen:
             out.append(
-                (("rules", i, "id"), "BK204", "duplicate-rule-id", f"rule id {rule.id!r} is already used by rule #{seen[rule.id] + 1}", None)
+                (
+                    ("rules", i, "id"),
+                    "BK204",
+                    "duplicate-rule-id",
+                    f"rule id {rule.id!r} is already used by rule #{seen[rule.id] + 1}",
+                    None,
+                )
             )
         seen.setdefault(rule.id, i)
         for cond, cpath in _conditions(rule.when, ("rules", i, "when")):
             for k, band in enumerate(cond.age_band or []):
                 if band not in spec.age_bands:
-                    out.append(_missing(cpath + ("age_band", k), "age band", band, spec.age_bands))
+                    out.append(_missing((*cpath, "age_band", k), "age band", band, spec.age_bands))
             for k, step in enumerate(cond.step or []):
                 if step not in spec.steps:
-                    out.append(_missing(cpath + ("step", k), "step", step, spec.steps))
+                    out.append(_missing((*cpath, "step", k), "step", step, spec.steps))
             for sched in cond.open or {}:
                 if sched not in schedules:
-                    out.append(_missing(cpath + ("open", sched), "schedule", sched, schedules))
+                    out.append(_missing((*cpath, "open", sched), "schedule", sched, schedules))
         actions(rule.next, ("rules", i, "next"))
         actions(rule.notify, ("rules", i, "notify"))
     actions(spec.catch_all.next, ("catch_all", "next"))
@@ -114,7 +136,9 @@ def _age_band_coverage(spec: PlanSpec) -> list[Finding]:
     if len(unknown) != 1:
         out.append(
             (
-                ("age_bands",), "BK205", "age-band-coverage",
+                ("age_bands",),
+                "BK205",
+                "age-band-coverage",
                 f"exactly one age band must have 'unknown: true' (found {len(unknown)})",
                 "concerns without an age must fall in a defined band",
             )
@@ -127,8 +151,11 @@ def _age_band_coverage(spec: PlanSpec) -> list[Finding]:
             if age in owner:
                 out.append(
                     (
-                        ("age_bands", bid), "BK205", "age-band-coverage",
-                        f"age band {bid!r} overlaps {owner[age]!r} at age {age}", None,
+                        ("age_bands", bid),
+                        "BK205",
+                        "age-band-coverage",
+                        f"age band {bid!r} overlaps {owner[age]!r} at age {age}",
+                        None,
                     )
                 )
                 break
@@ -137,8 +164,11 @@ def _age_band_coverage(spec: PlanSpec) -> list[Finding]:
     if gaps:
         out.append(
             (
-                ("age_bands",), "BK205", "age-band-coverage",
-                f"ages {_ranges(gaps)} fall in no age band", "bands must cover 0-130",
+                ("age_bands",),
+                "BK205",
+                "age-band-coverage",
+                f"ages {_ranges(gaps)} fall in no age band",
+                "bands must cover 0-130",
             )
         )
     return out

@@ -77,12 +77,18 @@ def read_text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise YamlProblems([_problem(display, 1, 1, "BK000", "unreadable", f"cannot read file: {exc.strerror}")]) from None
+        raise YamlProblems(
+            [_problem(display, 1, 1, "BK000", "unreadable", f"cannot read file: {exc.strerror}")]
+        ) from None
     if size > MAX_BYTES:
         raise YamlProblems(
             [
                 _problem(
-                    display, 1, 1, "BK005", "file-too-large",
+                    display,
+                    1,
+                    1,
+                    "BK005",
+                    "file-too-large",
                     f"file is {size} bytes; plans are limited to {MAX_BYTES} bytes (1 MiB)",
                 )
             ]
@@ -90,7 +96,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise YamlProblems([_problem(display, 1, 1, "BK000", "unreadable", f"cannot read file: {exc.strerror}")]) from None
+        raise YamlProblems(
+            [_problem(display, 1, 1, "BK000", "unreadable", f"cannot read file: {exc.strerror}")]
+        ) from None
     return decode(raw, display)
 
 
@@ -108,7 +116,11 @@ def decode(raw: bytes, display: str) -> str:
         raise YamlProblems(
             [
                 _problem(
-                    display, line, col, "BK004", "not-utf8",
+                    display,
+                    line,
+                    col,
+                    "BK004",
+                    "not-utf8",
                     f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
                 )
             ]
@@ -193,7 +205,9 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise fail(event.start_mark, "BK001", "yaml-syntax", "a plan file holds one YAML document, found a second")
+                    raise fail(
+                        event.start_mark, "BK001", "yaml-syntax", "a plan file holds one YAML document, found a second"
+                    )
             elif isinstance(event, yaml.AliasEvent):
                 if first_alias is None:
                     first_alias = (mark.line + 1, mark.column + 1)
@@ -228,7 +242,16 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
     except yaml.reader.ReaderError as exc:
         line, col = _position_of_offset(text, exc.position)
         raise YamlProblems(
-            [_problem(display, line, col, "BK001", "yaml-syntax", f"character #x{exc.character:04x} is not allowed in YAML")]
+            [
+                _problem(
+                    display,
+                    line,
+                    col,
+                    "BK001",
+                    "yaml-syntax",
+                    f"character #x{exc.character:04x} is not allowed in YAML",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblems([_problem(display, 1, 1, "BK001", "yaml-syntax", f"YAML error: {exc}")]) from None
@@ -288,40 +311,55 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
         tag = _explicit_tag(n)
         if tag is not None and len(problems) < MAX_PROBLEMS_PER_KIND:
             line, col = _mark(n)
-            problems.append(_problem(display, line, col, "BK007", "yaml-tag", f"YAML tag {tag!r} is not allowed in a plan"))
+            problems.append(
+                _problem(display, line, col, "BK007", "yaml-tag", f"YAML tag {tag!r} is not allowed in a plan")
+            )
         if isinstance(n, yaml.ScalarNode):
             return _scalar(n)
         if isinstance(n, yaml.SequenceNode):
-            return [build(item, path + (i,)) for i, item in enumerate(n.value)]
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     line, col = _mark(key_node)
-                    problems.append(_problem(display, line, col, "BK001", "yaml-syntax", "mapping keys must be plain text"))
+                    problems.append(
+                        _problem(display, line, col, "BK001", "yaml-syntax", "mapping keys must be plain text")
+                    )
                     continue
                 key = _scalar(key_node)
                 if key == "<<":
                     line, col = _mark(key_node)
                     problems.append(
-                        _problem(display, line, col, "BK007", "yaml-tag", "merge keys ('<<') are not supported; write the keys out")
+                        _problem(
+                            display,
+                            line,
+                            col,
+                            "BK007",
+                            "yaml-tag",
+                            "merge keys ('<<') are not supported; write the keys out",
+                        )
                     )
                     continue
                 if not isinstance(key, str):
                     key = str(key) if not isinstance(key, bool) else str(key).lower()
                 if key in out:
                     line, col = _mark(key_node)
-                    first = doc.key_marks.get(path + (key,), (0, 0))
+                    first = doc.key_marks.get((*path, key), (0, 0))
                     problems.append(
                         _problem(
-                            display, line, col, "BK002", "duplicate-key",
+                            display,
+                            line,
+                            col,
+                            "BK002",
+                            "duplicate-key",
                             f"duplicate key {key!r} (first defined at line {first[0]})",
                             "each key may appear once in a mapping",
                         )
                     )
                     continue
-                doc.key_marks[path + (key,)] = _mark(key_node)
-                out[key] = build(value_node, path + (key,))
+                doc.key_marks[(*path, key)] = _mark(key_node)
+                out[key] = build(value_node, (*path, key))
             return out
         return None
 
@@ -347,7 +385,11 @@ def parse_text(text: str, display: str) -> YamlDocument:
             raise YamlProblems(
                 [
                     _problem(
-                        display, line, col, "BK006", "yaml-bomb",
+                        display,
+                        line,
+                        col,
+                        "BK006",
+                        "yaml-bomb",
                         f"aliases expand to more than {MAX_NODES} nodes (alias bomb?)",
                         "write repeated parts out, or use fewer aliases",
                     )
@@ -361,7 +403,7 @@ def iter_paths(data: Any, path: PathT = ()) -> Iterator[tuple[PathT, Any]]:
     yield path, data
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from iter_paths(v, path + (k,))
+            yield from iter_paths(v, (*path, k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            yield from iter_paths(v, path + (i,))
+            yield from iter_paths(v, (*path, i))

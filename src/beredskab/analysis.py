@@ -47,7 +47,9 @@ class TimeClass:
         return None
 
     def describe(self) -> str:
-        parts = [f"{k.removeprefix('o_')} {'open' if v == 'yes' else 'closed'}" for k, v in self.facts if k != "holiday"]
+        parts = [
+            f"{k.removeprefix('o_')} {'open' if v == 'yes' else 'closed'}" for k, v in self.facts if k != "holiday"
+        ]
         if any(k == "holiday" and v == "yes" for k, v in self.facts):
             parts.append("public holiday")
         return ", ".join(parts) or "any time"
@@ -279,8 +281,14 @@ def reads(cond: Condition) -> list[str]:
             out.append(dim)
 
     def walk(c: Condition) -> None:
-        for key, dim in (("acute", "acute"), ("step", "step"), ("age_band", "band"), ("reporter", "reporter"),
-                         ("topic", "topic"), ("severity", "severity")):
+        for key, dim in (
+            ("acute", "acute"),
+            ("step", "step"),
+            ("age_band", "band"),
+            ("reporter", "reporter"),
+            ("topic", "topic"),
+            ("severity", "severity"),
+        ):
             if getattr(c, key) is not None:
                 add(dim)
         for name in c.findings or {}:
@@ -324,7 +332,8 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
         key = (step, band)
         if key not in index:
             index[key] = [
-                i for i, (steps, bands) in enumerate(admits)
+                i
+                for i, (steps, bands) in enumerate(admits)
                 if (step is None or step in steps) and (band is None or band in bands)
             ]
         return index[key]

@@ -292,15 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
         # explicit line breaks: the raw formatter (kept for the epilog's examples) does not wrap
         description="Municipal readiness plans against radicalisation and extremism: validate plan\n"
         "files and route concerns to who acts next, how to reach them, by when, and why.",
-        epilog=_MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"beredskab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser(
-        "route", help="route one concern through a plan and print the decision",
+        "route",
+        help="route one concern through a plan and print the decision",
         description="Route one concern through a plan: who acts next, how to reach them, by when, and why.",
-        epilog=_ROUTE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_ROUTE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     r.add_argument("plan", metavar="PLAN", help="plan file (plans/koege.yaml) or slug (koege)")
     r.add_argument("--event", metavar="FILE", help="JSON event file, or - for standard input")
@@ -312,7 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--reporter", choices=["professional", "citizen", "relative", "police", "hotline"])
     r.add_argument("--step", metavar="STEP", help="the step just completed (default: intake)")
     r.add_argument(
-        "--finding", metavar="NAME=VALUE", action="append",
+        "--finding",
+        metavar="NAME=VALUE",
+        action="append",
         help="what the step found: ready_to_act, security_threat, relevant, psychiatric, in_custody, consent "
         "= true|false|null (repeatable)",
     )
@@ -322,36 +327,53 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_route)
 
     v = sub.add_parser(
-        "validate", help="check plan files; problems as file:line:col: severity code message",
+        "validate",
+        help="check plan files; problems as file:line:col: severity code message",
         description="Check plan files or folders of plans; each problem prints as\n"
         "file:line:col: severity code message. Exit 0 clean, 1 errors found (or warnings\n"
         "with --strict), 2 usage or I/O error. Check codes are documented in docs/checks.md.",
-        epilog=_VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_VALIDATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     v.add_argument("paths", nargs="+", metavar="PATH", help="plan files or folders")
-    v.add_argument("--format", choices=["auto", *sorted(PROBLEM_REPORTERS)], default="auto",
-                   help="text, json, github annotations; auto = github under GITHUB_ACTIONS, else text")
+    v.add_argument(
+        "--format",
+        choices=["auto", *sorted(PROBLEM_REPORTERS)],
+        default="auto",
+        help="text, json, github annotations; auto = github under GITHUB_ACTIONS, else text",
+    )
     v.add_argument("--strict", action="store_true", help="warnings fail too")
-    v.add_argument("--no-info", action="store_true",
-                   help="hide info findings (by default every assumed value is listed as info)")
-    v.add_argument("--as-of", type=_date, default=dt.datetime.now(ZONE).date(), metavar="DATE",
-                   help="judge revision dates as of this day (default today)")
+    v.add_argument(
+        "--no-info", action="store_true", help="hide info findings (by default every assumed value is listed as info)"
+    )
+    v.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.datetime.now(ZONE).date(),
+        metavar="DATE",
+        help="judge revision dates as of this day (default today)",
+    )
     v.set_defaults(func=cmd_validate)
 
     t = sub.add_parser(
-        "test", help="run the routing examples kept beside plans (*.examples.yaml)",
+        "test",
+        help="run the routing examples kept beside plans (*.examples.yaml)",
         description="Run plan authors' routing examples. PATH is an examples file, a plan file (its\n"
         "examples beside it) or a folder. Prints each failure with the decision's explanation.",
-        epilog=_TEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_TEST_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     t.add_argument("paths", nargs="+", metavar="PATH", help="examples files, plan files or folders")
     t.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
     t.set_defaults(func=cmd_test)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of the plan format",
-                       description="Print the JSON Schema generated from the plan models "
-                       "(committed as schema/plan.schema.json; regenerate with "
-                       "'beredskab schema > schema/plan.schema.json').")
+    s = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the plan format",
+        description="Print the JSON Schema generated from the plan models "
+        "(committed as schema/plan.schema.json; regenerate with "
+        "'beredskab schema > schema/plan.schema.json').",
+    )
     s.set_defaults(func=cmd_schema)
     return parser
 

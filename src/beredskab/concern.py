@@ -86,7 +86,9 @@ def parse_concern(data: Concern | dict[str, Any]) -> Concern:
     if isinstance(data, Concern):
         return data
     if not isinstance(data, dict):
-        raise ConcernError("concern", f"expected an object with fields {', '.join(_CONCERN_FIELDS)}, got {type(data).__name__}")
+        raise ConcernError(
+            "concern", f"expected an object with fields {', '.join(_CONCERN_FIELDS)}, got {type(data).__name__}"
+        )
     try:
         return Concern.model_validate(data)
     except ValidationError as exc:
@@ -105,7 +107,9 @@ def parse_concern(data: Concern | dict[str, Any]) -> Concern:
         if etype == "missing":
             raise ConcernError(field, "is required") from None
         if etype == "timezone_aware":
-            raise ConcernError(field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)") from None
+            raise ConcernError(
+                field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)"
+            ) from None
         msg = err["msg"].removeprefix("Value error, ")
         ctx = err.get("ctx") or {}
         guess = None

@@ -171,7 +171,11 @@ def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
     if plan.municipality.slug != examples.plan:
         raise PlanError(
             [
-                _problem(str(path), doc.position(("plan",)), f"examples are for plan {examples.plan!r} but the plan beside them is {plan.municipality.slug!r}")
+                _problem(
+                    str(path),
+                    doc.position(("plan",)),
+                    f"examples are for plan {examples.plan!r} but the plan beside them is {plan.municipality.slug!r}",
+                )
             ]
         )
     results: list[ExampleResult] = []
@@ -184,7 +188,9 @@ def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
             if ex.expect.error_field is None:
                 result.failures.append(f"unexpected ConcernError: {exc}")
             elif ex.expect.error_field != exc.field:
-                result.failures.append(f"expected a ConcernError on {ex.expect.error_field!r}, got one on {exc.field!r}")
+                result.failures.append(
+                    f"expected a ConcernError on {ex.expect.error_field!r}, got one on {exc.field!r}"
+                )
             results.append(result)
             continue
         except BeredskabError as exc:

@@ -90,7 +90,7 @@ def _yaml_path(loc: tuple[Any, ...], doc: _yaml.YamlDocument) -> tuple[Any, ...]
     """Drop pydantic's union-member segments so the path names YAML nodes."""
     path: list[Any] = []
     for seg in loc:
-        candidate = tuple(path) + (seg,)
+        candidate = (*tuple(path), seg)
         if candidate in doc.value_marks or candidate in doc.key_marks:
             path.append(seg)
     return tuple(path)
@@ -115,9 +115,7 @@ def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
 _EXPECTED = re.compile(r"'([^']*)'")
 
 
-def pydantic_problems(
-    exc: ValidationError, doc: _yaml.YamlDocument, root: type[BaseModel]
-) -> list[Problem]:
+def pydantic_problems(exc: ValidationError, doc: _yaml.YamlDocument, root: type[BaseModel]) -> list[Problem]:
     """Every validation error as a positioned Problem, with did-you-mean hints."""
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
@@ -133,15 +131,30 @@ def pydantic_problems(
             guess = suggest(str(key), allowed)
             hint = f"did you mean {guess!r}?" if guess else (f"allowed keys: {', '.join(allowed)}" if allowed else None)
             problems.append(
-                Problem(doc.file, line, col, "BK102", Severity.ERROR, f"unknown key {key!r} in {_dotted(path[:-1])}", hint, "unknown-key")
+                Problem(
+                    doc.file,
+                    line,
+                    col,
+                    "BK102",
+                    Severity.ERROR,
+                    f"unknown key {key!r} in {_dotted(path[:-1])}",
+                    hint,
+                    "unknown-key",
+                )
             )
             continue
         if etype == "missing":
             line, col = doc.position(path, key=True)
             problems.append(
                 Problem(
-                    doc.file, line, col, "BK103", Severity.ERROR,
-                    f"missing required key {loc[-1]!r} in {_dotted(path)}", None, "missing-key",
+                    doc.file,
+                    line,
+                    col,
+                    "BK103",
+                    Severity.ERROR,
+                    f"missing required key {loc[-1]!r} in {_dotted(path)}",
+                    None,
+                    "missing-key",
                 )
             )
             continue
@@ -163,7 +176,9 @@ def pydantic_problems(
             msg = msg.removeprefix("Value error, ")
         elif etype == "string_pattern_mismatch":
             msg = f"{err.get('input')!r} does not match the required pattern {ctx.get('pattern')}"
-        problems.append(Problem(doc.file, line, col, "BK101", Severity.ERROR, f"{_dotted(path)}: {msg}", hint, "schema"))
+        problems.append(
+            Problem(doc.file, line, col, "BK101", Severity.ERROR, f"{_dotted(path)}: {msg}", hint, "schema")
+        )
     return problems
 
 
@@ -193,7 +208,18 @@ def parse_plan(doc: _yaml.YamlDocument) -> Plan:
     if not isinstance(doc.data, dict):
         what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
         raise PlanError(
-            [Problem(doc.file, 1, 1, "BK101", Severity.ERROR, f"a plan file must be a mapping of keys, not {what}", None, "schema")],
+            [
+                Problem(
+                    doc.file,
+                    1,
+                    1,
+                    "BK101",
+                    Severity.ERROR,
+                    f"a plan file must be a mapping of keys, not {what}",
+                    None,
+                    "schema",
+                )
+            ],
             doc.file,
         )
     try:
@@ -201,7 +227,9 @@ def parse_plan(doc: _yaml.YamlDocument) -> Plan:
     except ValidationError as exc:
         raise PlanError(pydantic_problems(exc, doc, Plan), doc.file) from None
     except (RecursionError, pydantic.PydanticUserError) as exc:  # pragma: no cover - bounded by _yaml
-        raise PlanError([Problem(doc.file, 1, 1, "BK101", Severity.ERROR, f"cannot validate: {exc}", None, "schema")]) from None
+        raise PlanError(
+            [Problem(doc.file, 1, 1, "BK101", Severity.ERROR, f"cannot validate: {exc}", None, "schema")]
+        ) from None
     national = load_national()
     findings = check_references(plan, national)
     if findings:
@@ -221,7 +249,18 @@ def load_plan(path: str | Path) -> Plan:
     display = _display(p)
     if p.is_dir():
         raise PlanError(
-            [Problem(display, 1, 1, "BK000", Severity.ERROR, "is a folder; use load_plans() for folders", None, "unreadable")]
+            [
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "BK000",
+                    Severity.ERROR,
+                    "is a folder; use load_plans() for folders",
+                    None,
+                    "unreadable",
+                )
+            ]
         )
     try:
         doc = _yaml.load_document(p, display)
@@ -264,8 +303,14 @@ def load_plans(directory: str | Path) -> dict[str, Plan]:
         if slug in plans:
             problems.append(
                 Problem(
-                    _display(f), 1, 1, "BK206", Severity.ERROR,
-                    f"slug {slug!r} is already used by {where[slug]}", None, "duplicate-slug",
+                    _display(f),
+                    1,
+                    1,
+                    "BK206",
+                    Severity.ERROR,
+                    f"slug {slug!r} is already used by {where[slug]}",
+                    None,
+                    "duplicate-slug",
                 )
             )
             continue

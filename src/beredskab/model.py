@@ -16,8 +16,9 @@ Provenance: every actor, contact, schedule, step and rule carries either a ``sou
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -34,7 +35,7 @@ FORMAT_VERSION = 1
 # --- closed vocabularies (from ../shared/contract.md and domain.md) -----------------
 
 
-class ActorKind(str, Enum):
+class ActorKind(StrEnum):
     """The contract's actor kinds."""
 
     EMERGENCY = "emergency"
@@ -57,7 +58,7 @@ class ActorKind(str, Enum):
     OTHER = "other"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
     WEB = "web"
@@ -65,7 +66,7 @@ class Channel(str, Enum):
     POST = "post"
 
 
-class Reporter(str, Enum):
+class Reporter(StrEnum):
     PROFESSIONAL = "professional"
     CITIZEN = "citizen"
     RELATIVE = "relative"
@@ -73,19 +74,19 @@ class Reporter(str, Enum):
     HOTLINE = "hotline"
 
 
-class SeverityLevel(str, Enum):
+class SeverityLevel(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
 
 
-class Topic(str, Enum):
+class Topic(StrEnum):
     RADICALISATION = "radicalisation"
     SCHOOL_SHOOTING = "school_shooting"
     NEGATIVE_SOCIAL_CONTROL = "negative_social_control"
 
 
-class LegalBasis(str, Enum):
+class LegalBasis(StrEnum):
     """Legal anchors named in domain.md."""
 
     SEL_12B = "SEL-12b"
@@ -213,7 +214,7 @@ class Schedule(_Provenanced):
     def _ranges_ok(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for day, ranges in v.items():
             spans = sorted(parse_time_range(r) for r in ranges)
-            for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            for (_, end), (start, _) in itertools.pairwise(spans):
                 if start < end:
                     raise ValueError(f"opening hours on {day} overlap")
         return v

@@ -48,9 +48,9 @@ class Plan(PlanSpec):
     def compiled(self) -> CompiledPlan:
         """The routing form of this plan (compiled on first use if built without the loader)."""
         if self._compiled is None:
+            from ._problems import Problem, Severity
             from ._references import check_references
             from .errors import PlanError
-            from ._problems import Problem, Severity
             from .loader import load_national
 
             national = load_national()

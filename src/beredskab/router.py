@@ -113,7 +113,7 @@ def _negate(expr: dict[str, Any]) -> dict[str, Any]:
     Every fact is always present in the event (unknowns are the string ``unknown``), so
     ``$neq`` is an exact complement of equality.
     """
-    (op, arg), = expr.items()
+    ((op, arg),) = expr.items()
     if op == "$and":
         return {"$or": [_negate(e) for e in arg]}
     if op == "$or":
@@ -235,9 +235,7 @@ class CompiledPlan:
             if channels is None or c.channel in channels
         )
         closed = tuple(
-            self._compile_action(
-                ActionSpec(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via
-            )
+            self._compile_action(ActionSpec(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via)
             for e in spec.escalation
             if e.on == "closed"
         )
@@ -306,7 +304,9 @@ class CompiledPlan:
     def check_step(self, concern: Concern) -> None:
         if concern.step not in self.steps:
             guess = suggest(concern.step, self.steps)
-            raise ConcernError("step", f"{concern.step!r} is not a step of plan {self.slug!r} ({', '.join(self.steps)})", guess)
+            raise ConcernError(
+                "step", f"{concern.step!r} is not a step of plan {self.slug!r} ({', '.join(self.steps)})", guess
+            )
 
     def first_match(self, facts: Facts) -> int:
         """Index of the deciding rule by plain-Python first match (``len(rules)`` = catch-all)."""
@@ -358,9 +358,7 @@ class CompiledPlan:
         if available is None:  # pragma: no cover - a schedule with hours always reopens
             available = at
         elif available != at:
-            lines.append(
-                f"{act.actor.name} is closed at {_fmt(at)}; it can act from {_fmt(available)}."
-            )
+            lines.append(f"{act.actor.name} is closed at {_fmt(at)}; it can act from {_fmt(available)}.")
         act_by = self._deadline(act, concern)
         notes = [
             EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)

@@ -63,8 +63,14 @@ class CheckContext:
         return ("rules", index)
 
     def problem(
-        self, check: Check | ModuleType, path: tuple[Any, ...], message: str, hint: str | None = None,
-        *, key: bool = False, severity: Severity | None = None,
+        self,
+        check: Check | ModuleType,
+        path: tuple[Any, ...],
+        message: str,
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        severity: Severity | None = None,
     ) -> Problem:
         line, col = self.document.position(path, key=key)
         code = check.CODE
@@ -104,12 +110,17 @@ def run_checks(ctx: CheckContext, select: set[str] | None = None) -> list[Proble
             continue
         try:
             out.extend(check.run(ctx))
-        except Exception as exc:  # noqa: BLE001 - a bug in one check must not hide the others' findings
+        except Exception as exc:
             out.append(
                 Problem(
-                    ctx.file, 1, 1, code, Severity.ERROR,
+                    ctx.file,
+                    1,
+                    1,
+                    code,
+                    Severity.ERROR,
                     f"internal error in check {check.NAME}: {type(exc).__name__}: {exc}",
-                    "please report this; the other checks ran", check.NAME,
+                    "please report this; the other checks ran",
+                    check.NAME,
                 )
             )
     return sorted(out)

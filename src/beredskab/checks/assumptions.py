@@ -38,7 +38,9 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
     for path, value in iter_paths(data):
         if isinstance(value, dict) and value.get("assumed") is True:
             note = value.get("note") or "no note"
-            yield ctx.problem(me, (*path, "assumed"), f"assumed, not in the plan text: {_name(data, path)}: {note}", key=True)
+            yield ctx.problem(
+                me, (*path, "assumed"), f"assumed, not in the plan text: {_name(data, path)}: {note}", key=True
+            )
 
 
 def _name(data: Any, path: tuple[Any, ...]) -> str:

@@ -57,6 +57,4 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
             key=True,
         )
     if len(merged) > MAX_REPORTED:
-        yield ctx.problem(
-            me, ("catch_all",), f"... and {len(merged) - MAX_REPORTED} more gaps of this plan", key=True
-        )
+        yield ctx.problem(me, ("catch_all",), f"... and {len(merged) - MAX_REPORTED} more gaps of this plan", key=True)

@@ -86,4 +86,3 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
                 "revise the plan and set the next due date",
                 key=True,
             )
-

@@ -50,7 +50,9 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
                 witness = (region.owner, found)
                 break
         if witness is None:
-            yield ctx.problem(me, ("rules", i, "id"), f"rule {rule.id!r} can never match: its conditions contradict each other")
+            yield ctx.problem(
+                me, ("rules", i, "id"), f"rule {rule.id!r} can never match: its conditions contradict each other"
+            )
             continue
         earlier, assign = witness
         example = json.dumps(ctx.space.witness(assign), ensure_ascii=False)

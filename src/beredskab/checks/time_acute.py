@@ -69,7 +69,9 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
         if region.assign.get("acute", "yes") != "yes" or region.assign.get("step", "intake") != "intake":
             continue
         rule = plan.catch_all if region.owner is None else plan.rules[region.owner]
-        where = ("catch_all", "next", 0, "actor") if region.owner is None else ("rules", region.owner, "next", 0, "actor")
+        where = (
+            ("catch_all", "next", 0, "actor") if region.owner is None else ("rules", region.owner, "next", 0, "actor")
+        )
         first = rule.next[0]
         actor = compiled.actors[first.actor]
         schedule = compiled.schedules[actor.schedule]
@@ -90,7 +92,8 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
         reported.add(key)
         example = json.dumps(space.witness(assign), ensure_ascii=False)
         yield ctx.problem(
-            me, where,
+            me,
+            where,
             f"an acute concern ({space.describe(assign)}) {problem}",
             f"route acute concerns to alarm_112 first; witness: {example}",
         )
