@@ -110,6 +110,7 @@ class CompiledSchedule:
             for key in _WEEKDAY_KEYS
         )
         self.closed_on_holidays = spec.public_holidays == "closed"
+        self._spans: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = {}
         closed: list[_ClosedDay] = []
         for cd in spec.closed_days:
             *year_part, month, day = (int(p) for p in cd.date.split("-"))  # [YYYY-]MM-DD
@@ -136,6 +137,15 @@ class CompiledSchedule:
         return spans
 
     def open_spans(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+        """:meth:`_open_spans`, remembered per day: routing asks for the same days again and again."""
+        spans = self._spans.get(day)
+        if spans is None:
+            if len(self._spans) > 4096:  # bounded: a long-running service sees every day once
+                self._spans.clear()
+            spans = self._spans[day] = self._open_spans(day)
+        return spans
+
+    def _open_spans(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The open intervals of local ``day`` as real (UTC) instants ``[start, end)``, in order.
 
         Exactly the instants whose Copenhagen wall time falls inside :meth:`intervals`: an hour

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -216,6 +217,10 @@ class CompiledPlan:
         self._finding_keys = tuple(n for n in FINDINGS if f"f_{n}" in used)
         self._schedule_keys = tuple((f"o_{sid}", self.schedules[sid]) for sid in self.schedules if f"o_{sid}" in used)
         self._uses_holiday = "holiday" in used
+        # the expected path depends on every fact but the step and the findings
+        path_keys = ["acute", "band", "reporter", "topic", "severity"]
+        path_keys += [key for key, _ in self._schedule_keys] + (["holiday"] if self._uses_holiday else [])
+        self._path_key = operator.itemgetter(*path_keys)
         self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
         self._paths: dict[tuple[Any, ...], list[str]] = {}
 
@@ -320,7 +325,8 @@ class CompiledPlan:
         facts = self.facts(concern)
         index = self.engine.fire(facts)
         compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
-        return self._decide(concern, compiled, facts)
+        loc = concern.received_at.astimezone(ZONE)
+        return self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute))
 
     def expected_path(self, start: str, facts: Facts) -> list[str]:
         """Steps expected from ``start`` to closure for this concern.
@@ -329,7 +335,7 @@ class CompiledPlan:
         (the ordinary course), one step after another, until a terminal step; where that
         loops or stalls, the routing graph's shortest way to closure completes it.
         """
-        key = (start, *(v for k, v in facts.items() if k != "step" and not k.startswith("f_")))
+        key = (start, self._path_key(facts))
         cached = self._paths.get(key)
         if cached is not None:
             return list(cached)
@@ -352,9 +358,17 @@ class CompiledPlan:
         self._paths[key] = path
         return list(path)
 
-    def _action(self, act: _CompiledAction, concern: Concern, role: str, lines: list[str]) -> Action:
+    @staticmethod
+    def _open_at(schedule: CompiledSchedule, when: tuple[dt.date, int]) -> bool:
+        """``schedule.is_open`` for a moment already in Copenhagen (day, minute)."""
+        day, minute = when
+        return schedule.always or any(s <= minute < e for s, e in schedule.intervals(day))
+
+    def _action(
+        self, act: _CompiledAction, concern: Concern, role: str, lines: list[str], when: tuple[dt.date, int]
+    ) -> Action:
         at = concern.received_at
-        available = act.schedule.next_opening(at)
+        available = at if self._open_at(act.schedule, when) else act.schedule.next_opening(at)
         if available is None:  # pragma: no cover - a schedule with hours always reopens
             available = at
         elif available != at:
@@ -395,16 +409,20 @@ class CompiledPlan:
             return act.schedule.add_open_time(concern.received_at, duration_minutes(duration))
         return add_duration(concern.received_at, duration)
 
-    def _actions(self, items: tuple[_CompiledAction, ...], concern: Concern, lines: list[str]) -> list[Action]:
-        out = [self._action(a, concern, "primary", lines) for a in items]
+    def _actions(
+        self, items: tuple[_CompiledAction, ...], concern: Concern, lines: list[str], when: tuple[dt.date, int]
+    ) -> list[Action]:
+        out = [self._action(a, concern, "primary", lines, when) for a in items]
         for a in items:
-            if a.escalations_closed and not a.schedule.is_open(concern.received_at):
+            if a.escalations_closed and not self._open_at(a.schedule, when):
                 for esc in a.escalations_closed:
-                    out.append(self._action(esc, concern, "escalation", lines))
+                    out.append(self._action(esc, concern, "escalation", lines, when))
                     lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
         return out
 
-    def _decide(self, concern: Concern, compiled: _CompiledRule, facts: Facts) -> Decision:
+    def _decide(
+        self, concern: Concern, compiled: _CompiledRule, facts: Facts, when: tuple[dt.date, int]
+    ) -> Decision:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
         lines: list[str] = []
@@ -413,8 +431,8 @@ class CompiledPlan:
         lines.append(rule.explanation)
         where = f" ({rule.source.section})" if rule.source else " (assumed, not in the plan text)"
         lines.append(f"Decided by {'the catch-all' if is_catch_all else 'rule ' + compiled.id}{where}.")
-        nxt = self._actions(compiled.next, concern, lines)
-        notify = self._actions(compiled.notify, concern, lines)
+        nxt = self._actions(compiled.next, concern, lines, when)
+        notify = self._actions(compiled.notify, concern, lines, when)
         path = self.expected_path(nxt[0].step, facts)
         decision: Decision = _construct(
             Decision,
@@ -435,5 +453,10 @@ class CompiledPlan:
         return decision
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def _fmt(moment: dt.datetime) -> str:
-    return moment.astimezone(ZONE).strftime("%a %Y-%m-%d %H:%M")
+    """``Mon 2026-11-23 08:00`` (strftime is slow enough to show on the routing hot path)."""
+    t = moment.astimezone(ZONE)
+    return f"{_WEEKDAYS[t.weekday()]} {t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
