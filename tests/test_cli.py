@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import io
 import json
 import os
@@ -17,7 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,36 +89,6 @@ class Result:
     code: int
     out: str
     err: str
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _collect_garbage_only_between_tests() -> Iterator[None]:
-    """Run the cyclic garbage collector between tests, never inside ``main``.
-
-    Work-around for a deadlock in ``beredskab._engine`` (found by this module): a dropped
-    plan's RuleEngine is cyclic garbage whose finalizer takes ``_TABLE_LOCK``; when a
-    collection starts inside ``Ruleset(...)``, which runs under that same (non-reentrant)
-    lock, the process hangs for good, and in-process CLI calls load and drop many plans.
-    Remove this fixture and ``_collect_after_each_test`` once the finalizer no longer
-    takes the lock.
-    """
-    gc.collect()  # what earlier modules left, at a safe point
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.collect()
-        if was_enabled:
-            gc.enable()
-
-
-@pytest.fixture(autouse=True)
-def _collect_after_each_test() -> Iterator[None]:
-    yield
-    # with automatic collection off, everything a test allocated is still in the youngest
-    # generation, so collecting that one alone frees the test's garbage, and fast
-    gc.collect(0)
 
 
 @pytest.fixture(autouse=True)
