@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -386,7 +387,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BeredskabError as exc:
         _err(str(exc))
         return EXIT_USAGE
-    except BrokenPipeError:  # e.g. piped into head
-        return EXIT_OK
+    except BrokenPipeError:
+        # the reader went away (``| head``): the report is incomplete, so do not claim
+        # success; 141 is what shells report for SIGPIPE, so ``pipefail`` sees it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         return 130

@@ -48,7 +48,7 @@ def _problems_github(problems: Sequence[Problem], checked: int) -> str:
         msg = f"{p.code} {p.message}" + (f" ({p.hint})" if p.hint else "")
         lines.append(
             f"::{level[p.severity]} file={_gh_escape(p.file, True)},line={p.line},col={p.col},"
-            f"title={_gh_escape(p.code + ' ' + (p.name or ''), True)}::{_gh_escape(msg)}"
+            f"title={_gh_escape(' '.join(filter(None, (p.code, p.name))), True)}::{_gh_escape(msg)}"
         )
     return "\n".join(lines)
 
