@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calendar import ZONE, CompiledSchedule, is_public_holiday
+from .calendar import CompiledSchedule, is_public_holiday, wall_moment
+from .conditions import TIME, eval3, reads
 from .model import FINDINGS, Condition, PlanSpec, Reporter, Topic
 from .router import CompiledPlan
 
-__all__ = ["DecisionSpace", "Region", "TimeClass", "eval3", "partition"]
+__all__ = ["TIME", "DecisionSpace", "Region", "TimeClass", "eval3", "partition", "satisfying"]
 
-TIME = "time"
 Assignment = Mapping[str, Any]
 
 
@@ -206,102 +205,12 @@ def time_classes(
                 minutes.update((s, e))
         holiday = "yes" if is_public_holiday(day) else "no"
         for minute in sorted(m for m in minutes if m < 24 * 60):
-            moment = _moment(day, minute)
+            moment = wall_moment(day, minute)
             facts = tuple((k, "yes" if sched.is_open(moment) else "no") for k, sched in schedules)
             if uses_holiday:
                 facts += (("holiday", holiday),)
             seen.setdefault(facts, moment)
     return [TimeClass(facts, moment) for facts, moment in seen.items()]
-
-
-@functools.lru_cache(maxsize=4096)
-def _moment(day: dt.date, minute: int) -> dt.datetime:
-    naive = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60)
-    aware = naive.replace(tzinfo=ZONE)
-    # a wall time skipped by spring-forward: take the first real moment after the gap
-    return aware.astimezone(dt.UTC).astimezone(ZONE)
-
-
-# --- three-valued evaluation ------------------------------------------------------------
-
-
-def _leaf(facts: Mapping[str, str], key: str, allowed: set[str] | frozenset[str]) -> bool | None:
-    value = facts.get(key)
-    if value is None:
-        return None
-    return value in allowed
-
-
-def _combine_all(values: list[bool | None]) -> bool | None:
-    if any(v is False for v in values):
-        return False
-    return True if all(v is True for v in values) else None
-
-
-def eval3(cond: Condition, facts: Mapping[str, str]) -> bool | None:
-    """``cond`` on partial facts: True, False, or None when facts it reads are not fixed."""
-    parts: list[bool | None] = []
-    if cond.acute is not None:
-        parts.append(_leaf(facts, "acute", {"yes" if cond.acute else "no"}))
-    if cond.age_band is not None:
-        parts.append(_leaf(facts, "band", set(cond.age_band)))
-    if cond.reporter is not None:
-        parts.append(_leaf(facts, "reporter", {r.value for r in cond.reporter}))
-    if cond.step is not None:
-        parts.append(_leaf(facts, "step", set(cond.step)))
-    if cond.topic is not None:
-        parts.append(_leaf(facts, "topic", {t.value for t in cond.topic}))
-    if cond.severity is not None:
-        parts.append(_leaf(facts, "severity", set(cond.severity)))
-    for name, value in (cond.findings or {}).items():
-        parts.append(_leaf(facts, f"f_{name}", {"unknown" if value is None else ("true" if value else "false")}))
-    for sched, value in (cond.open or {}).items():
-        parts.append(_leaf(facts, f"o_{sched}", {"yes" if value else "no"}))
-    if cond.holiday is not None:
-        parts.append(_leaf(facts, "holiday", {"yes" if cond.holiday else "no"}))
-    if parts and parts[0] is False:
-        return False
-    for sub in cond.all or []:
-        parts.append(eval3(sub, facts))
-    if cond.any:
-        subs = [eval3(sub, facts) for sub in cond.any]
-        parts.append(True if any(v is True for v in subs) else (False if all(v is False for v in subs) else None))
-    if cond.not_ is not None:
-        inner = eval3(cond.not_, facts)
-        parts.append(None if inner is None else not inner)
-    return _combine_all(parts)
-
-
-def reads(cond: Condition) -> list[str]:
-    """Dimensions ``cond`` reads, in a fixed order (time facts map to the time dimension)."""
-    out: list[str] = []
-
-    def add(dim: str) -> None:
-        if dim not in out:
-            out.append(dim)
-
-    def walk(c: Condition) -> None:
-        for key, dim in (
-            ("acute", "acute"),
-            ("step", "step"),
-            ("age_band", "band"),
-            ("reporter", "reporter"),
-            ("topic", "topic"),
-            ("severity", "severity"),
-        ):
-            if getattr(c, key) is not None:
-                add(dim)
-        for name in c.findings or {}:
-            add(f"f_{name}")
-        if c.open or c.holiday is not None:
-            add(TIME)
-        for sub in (c.all or []) + (c.any or []):
-            walk(sub)
-        if c.not_ is not None:
-            walk(c.not_)
-
-    walk(cond)
-    return out
 
 
 def _top_values(cond: Condition, key: str, universe: list[str]) -> frozenset[str]:

@@ -17,7 +17,7 @@ import holidays as _holidays
 
 from .model import Schedule, parse_duration, parse_time_range
 
-__all__ = ["ZONE", "CompiledSchedule", "add_duration", "is_public_holiday", "public_holiday_name"]
+__all__ = ["ZONE", "CompiledSchedule", "add_duration", "is_public_holiday", "public_holiday_name", "wall_moment"]
 
 ZONE = ZoneInfo("Europe/Copenhagen")
 _MAX_SEARCH_DAYS = 800  # two years and more: every schedule with any hours opens within it
@@ -45,10 +45,11 @@ def local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(ZONE)
 
 
-def _at(day: dt.date, minute: int) -> dt.datetime:
+@functools.lru_cache(maxsize=8192)
+def wall_moment(day: dt.date, minute: int) -> dt.datetime:
     """The aware Copenhagen moment at ``minute`` after midnight on ``day``."""
     if minute >= 24 * 60:
-        return _at(day + dt.timedelta(days=1), minute - 24 * 60)
+        return wall_moment(day + dt.timedelta(days=1), minute - 24 * 60)
     naive = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60)
     # a wall time skipped by spring-forward does not exist: move it on by the gap's length
     # (02:30 -> 03:30), as RFC 5545 does; a repeated wall time means its first occurrence
@@ -57,6 +58,9 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
     if round_trip.replace(tzinfo=None) != naive:
         aware = round_trip
     return aware
+
+
+_at = wall_moment
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

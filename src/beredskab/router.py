@@ -15,21 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._engine import RuleEngine
 from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
 from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef
+from .conditions import holds, read_keys, to_durable
 from .errors import ConcernError, suggest
 from .graph import RoutingGraph
-from .model import FINDINGS, ActionSpec, Actor, CatchAll, Condition, NationalCatalogue, Rule, Schedule
+from .model import FINDINGS, ActionSpec, Actor, CatchAll, NationalCatalogue, Rule, Schedule
 
 if TYPE_CHECKING:
     from .plan import Plan
 
-__all__ = ["CATCH_ALL_ID", "CompiledPlan", "condition_holds", "to_durable"]
+__all__ = ["CATCH_ALL_ID", "CompiledPlan"]
 
 CATCH_ALL_ID = "catch-all"
 Facts = dict[str, Any]
@@ -51,123 +51,6 @@ def _construct(cls: Any, values: dict[str, Any]) -> Any:
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
-
-
-# --- facts ------------------------------------------------------------------------------
-
-
-def _tri(value: bool | None) -> str:
-    return "unknown" if value is None else ("true" if value else "false")
-
-
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-# --- conditions -> durable-rules expressions ------------------------------------------
-
-
-def _member(key: str, values: list[str]) -> dict[str, Any]:
-    if len(values) == 1:
-        return {key: values[0]}
-    return {"$or": [{key: v} for v in values]}
-
-
-def _leaves(cond: Condition) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if cond.acute is not None:
-        out.append({"acute": _yes(cond.acute)})
-    if cond.age_band is not None:
-        out.append(_member("band", list(cond.age_band)))
-    if cond.reporter is not None:
-        out.append(_member("reporter", [r.value for r in cond.reporter]))
-    if cond.step is not None:
-        out.append(_member("step", list(cond.step)))
-    if cond.topic is not None:
-        out.append(_member("topic", [t.value for t in cond.topic]))
-    if cond.severity is not None:
-        out.append(_member("severity", list(cond.severity)))
-    for name, value in (cond.findings or {}).items():
-        out.append({f"f_{name}": _tri(value)})
-    for sched, value in (cond.open or {}).items():
-        out.append({f"o_{sched}": _yes(value)})
-    if cond.holiday is not None:
-        out.append({"holiday": _yes(cond.holiday)})
-    for sub in cond.all or []:
-        out.append(to_durable(sub))
-    if cond.any:
-        out.append({"$or": [to_durable(sub) for sub in cond.any]})
-    if cond.not_ is not None:
-        out.append(_negate(to_durable(cond.not_)))
-    return out
-
-
-def to_durable(cond: Condition) -> dict[str, Any]:
-    """A durable-rules ``m`` expression equivalent to ``cond`` over the flat facts."""
-    leaves = _leaves(cond)
-    return leaves[0] if len(leaves) == 1 else {"$and": leaves}
-
-
-def _negate(expr: dict[str, Any]) -> dict[str, Any]:
-    """De Morgan down to the leaves: durable-rules has ``$neq`` but no general ``not``.
-
-    Every fact is always present in the event (unknowns are the string ``unknown``), so
-    ``$neq`` is an exact complement of equality.
-    """
-    ((op, arg),) = expr.items()
-    if op == "$and":
-        return {"$or": [_negate(e) for e in arg]}
-    if op == "$or":
-        return {"$and": [_negate(e) for e in arg]}
-    if op == "$neq":
-        return dict(arg)
-    return {"$neq": {op: arg}}
-
-
-def _referenced(rules: list[Rule]) -> set[str]:
-    """Fact keys any rule condition reads (``f_consent``, ``o_municipal_hours``, ``holiday``...)."""
-    keys: set[str] = set()
-
-    def walk(cond: Condition) -> None:
-        keys.update(f"f_{n}" for n in cond.findings or {})
-        keys.update(f"o_{s}" for s in cond.open or {})
-        if cond.holiday is not None:
-            keys.add("holiday")
-        for sub in (cond.all or []) + (cond.any or []) + ([cond.not_] if cond.not_ is not None else []):
-            walk(sub)
-
-    for rule in rules:
-        walk(rule.when)
-    return keys
-
-
-def condition_holds(cond: Condition, facts: Mapping[str, Any]) -> bool:
-    """Plain-Python evaluation of ``cond`` on the same facts (for analyses and tests)."""
-    if cond.acute is not None and facts["acute"] != _yes(cond.acute):
-        return False
-    if cond.age_band is not None and facts["band"] not in cond.age_band:
-        return False
-    if cond.reporter is not None and facts["reporter"] not in {r.value for r in cond.reporter}:
-        return False
-    if cond.step is not None and facts["step"] not in cond.step:
-        return False
-    if cond.topic is not None and facts["topic"] not in {t.value for t in cond.topic}:
-        return False
-    if cond.severity is not None and facts["severity"] not in cond.severity:
-        return False
-    for name, value in (cond.findings or {}).items():
-        if facts[f"f_{name}"] != _tri(value):
-            return False
-    for sched, value in (cond.open or {}).items():
-        if facts[f"o_{sched}"] != _yes(value):
-            return False
-    if cond.holiday is not None and facts["holiday"] != _yes(cond.holiday):
-        return False
-    if cond.all and not all(condition_holds(c, facts) for c in cond.all):
-        return False
-    if cond.any and not any(condition_holds(c, facts) for c in cond.any):
-        return False
-    return not (cond.not_ is not None and condition_holds(cond.not_, facts))
 
 
 # --- compiled actions -----------------------------------------------------------------
@@ -213,7 +96,7 @@ class CompiledPlan:
                     self._band_by_age[age] = bid
         self.rules = [self._compile_rule(r.id, r) for r in plan.rules]
         self.catch_all = self._compile_rule(CATCH_ALL_ID, plan.catch_all)
-        used = _referenced(plan.rules)
+        used = read_keys(r.when for r in plan.rules)
         self._finding_keys = tuple(n for n in FINDINGS if f"f_{n}" in used)
         self._schedule_keys = tuple((f"o_{sid}", self.schedules[sid]) for sid in self.schedules if f"o_{sid}" in used)
         self._uses_holiday = "holiday" in used
@@ -316,7 +199,7 @@ class CompiledPlan:
     def first_match(self, facts: Facts) -> int:
         """Index of the deciding rule by plain-Python first match (``len(rules)`` = catch-all)."""
         for i, rule in enumerate(self.plan.rules):
-            if condition_holds(rule.when, facts):
+            if holds(rule.when, facts):
                 return i
         return len(self.plan.rules)
 
@@ -420,9 +303,7 @@ class CompiledPlan:
                     lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
         return out
 
-    def _decide(
-        self, concern: Concern, compiled: _CompiledRule, facts: Facts, when: tuple[dt.date, int]
-    ) -> Decision:
+    def _decide(self, concern: Concern, compiled: _CompiledRule, facts: Facts, when: tuple[dt.date, int]) -> Decision:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
         lines: list[str] = []

@@ -37,7 +37,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._problems import Problem, Severity
-from ..analysis import reads, satisfying
+from ..analysis import satisfying
+from ..conditions import reads
 from ..model import ActionSpec, ActorKind, CatchAll, Condition, LegalBasis, Rule
 from . import CheckContext
 

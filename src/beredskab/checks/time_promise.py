@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._problems import Problem, Severity
-from ..analysis import TIME, _moment
-from ..calendar import ZONE, add_duration, is_public_holiday
+from ..analysis import TIME
+from ..calendar import ZONE, add_duration, is_public_holiday, wall_moment
 from ..model import ActionSpec, parse_duration
 from . import CheckContext
 
@@ -47,7 +47,7 @@ def _end_of_next_working_day(moment: dt.datetime) -> dt.datetime:
     day = moment.astimezone(ZONE).date() + dt.timedelta(days=1)
     while day.weekday() >= 5 or is_public_holiday(day):
         day += dt.timedelta(days=1)
-    return _moment(day + dt.timedelta(days=1), 0)
+    return wall_moment(day + dt.timedelta(days=1), 0)
 
 
 def _label(a: dt.datetime, b: dt.datetime) -> str:
@@ -73,15 +73,15 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
     for day in _scan_days(ctx.as_of):
         if previous is None or day - previous > dt.timedelta(days=1):
             blocks.append([])
-            firsts.append(_moment(day, 0))
+            firsts.append(wall_moment(day, 0))
         previous = day
         minutes = {0}
         for sched in compiled.schedules.values():
             for s, e in sched.intervals(day):
                 minutes.update((s, e))
                 if lead and s < 24 * 60:
-                    blocks[-1].append(_moment(day, s) - lead)
-        blocks[-1].extend(_moment(day, m) for m in minutes if m < 24 * 60)
+                    blocks[-1].append(wall_moment(day, s) - lead)
+        blocks[-1].extend(wall_moment(day, m) for m in minutes if m < 24 * 60)
     runs = []
     for block, lo in zip(blocks, firsts, strict=True):
         hi = max(block) + dt.timedelta(days=1)
