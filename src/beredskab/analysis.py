@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calendar import CompiledSchedule, is_public_holiday, wall_moment
-from .conditions import TIME, eval3, reads
+from .conditions import TIME, admissible, eval3, reads
 from .model import FINDINGS, Condition, PlanSpec, Reporter, Topic
 from .router import CompiledPlan
 
@@ -213,17 +213,6 @@ def time_classes(
     return [TimeClass(facts, moment) for facts, moment in seen.items()]
 
 
-def _top_values(cond: Condition, key: str, universe: list[str]) -> frozenset[str]:
-    """Values of ``key`` (step, age_band) at which ``cond`` can hold, judging top-level and ``all`` only."""
-    allowed = frozenset(universe)
-    value = getattr(cond, key)
-    if value is not None:
-        allowed &= frozenset(value)
-    for sub in cond.all or []:
-        allowed &= _top_values(sub, key, universe)
-    return allowed
-
-
 def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -> list[Region]:
     """Regions of the space, each decided by its first matching rule (owner None = no rule).
 
@@ -232,9 +221,7 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
     """
     conds = conditions if conditions is not None else [r.when for r in space.plan.rules]
     dims_read = [reads(c) for c in conds]
-    admits = [
-        (_top_values(c, "step", space.dims["step"]), _top_values(c, "age_band", space.dims["band"])) for c in conds
-    ]
+    admits = [(admissible(c, "step", space.dims["step"]), admissible(c, "age_band", space.dims["band"])) for c in conds]
     index: dict[tuple[str | None, str | None], list[int]] = {}
 
     def candidates_for(step: str | None, band: str | None) -> list[int]:

@@ -178,8 +178,11 @@ class CompiledSchedule:
         if self.always:
             return True
         loc = local(moment)
-        minute = loc.hour * 60 + loc.minute
-        return any(s <= minute < e for s, e in self.intervals(loc.date()))
+        return self.open_at(loc.date(), loc.hour * 60 + loc.minute)
+
+    def open_at(self, day: dt.date, minute: int) -> bool:
+        """Open at ``minute`` after local midnight on Copenhagen ``day`` (for callers that already converted)."""
+        return self.always or any(s <= minute < e for s, e in self.intervals(day))
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """``moment`` itself when open then, else the start of the next open interval."""

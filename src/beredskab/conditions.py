@@ -12,7 +12,7 @@ from typing import Any
 
 from .model import Condition
 
-__all__ = ["TIME", "eval3", "holds", "read_keys", "reads", "to_durable", "tri", "yes_no"]
+__all__ = ["TIME", "admissible", "eval3", "holds", "read_keys", "reads", "to_durable", "tri", "yes_no"]
 
 TIME = "time"
 
@@ -183,6 +183,26 @@ def reads(cond: Condition) -> list[str]:
 
     walk(cond)
     return out
+
+
+def admissible(cond: Condition, key: str, universe: Iterable[str]) -> frozenset[str]:
+    """Values of ``key`` (``step``, ``age_band``) at which ``cond`` can hold, judging only that key.
+
+    A sound over-approximation: ``all`` intersects, ``any`` unites, and a ``not`` narrows
+    only when it constrains nothing but ``key``.
+    """
+    result = frozenset(universe)
+    value = getattr(cond, key)
+    if value is not None:
+        result &= frozenset(value)
+    for sub in cond.all or []:
+        result &= admissible(sub, key, result)
+    if cond.any:
+        result &= frozenset().union(*(admissible(sub, key, result) for sub in cond.any))
+    inner = cond.not_
+    if inner is not None and inner.model_fields_set == {key}:
+        result -= frozenset(getattr(inner, key) or [])
+    return result
 
 
 def holds(cond: Condition, facts: Mapping[str, Any]) -> bool:

@@ -18,32 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .model import Condition, PlanSpec
+from .conditions import admissible
+from .model import PlanSpec
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["RoutingGraph", "admissible_steps"]
-
-
-def admissible_steps(cond: Condition, steps: frozenset[str]) -> frozenset[str]:
-    """Completed steps at which ``cond`` can hold, judging only its ``step`` constraints."""
-    result = steps
-    if cond.step is not None:
-        result = result & frozenset(cond.step)
-    for sub in cond.all or []:
-        result = result & admissible_steps(sub, steps)
-    if cond.any:
-        union: frozenset[str] = frozenset()
-        for sub in cond.any:
-            union = union | admissible_steps(sub, steps)
-        result = result & union
-    if cond.not_ is not None:
-        inner = cond.not_
-        only_step = inner.step is not None and inner.model_fields_set == {"step"}
-        if only_step:
-            result = result - frozenset(inner.step or [])
-    return result
+__all__ = ["RoutingGraph"]
 
 
 class RoutingGraph:
@@ -58,7 +39,7 @@ class RoutingGraph:
             g.add_node(sid, name=step.name, terminal=step.terminal)
         all_steps = frozenset(spec.steps)
         for rule in spec.rules:
-            for src in sorted(admissible_steps(rule.when, all_steps)):
+            for src in sorted(admissible(rule.when, "step", all_steps)):
                 for act in rule.next:
                     g.add_edge(src, act.step, rule=rule.id, actor=act.actor, catch_all=False)
                     for esc in act.escalation:

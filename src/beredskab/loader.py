@@ -230,17 +230,27 @@ def parse_plan(doc: _yaml.YamlDocument) -> Plan:
         raise PlanError(
             [Problem(doc.file, 1, 1, "BK101", Severity.ERROR, f"cannot validate: {exc}", None, "schema")]
         ) from None
+    compile_plan(plan, doc)
+    return plan
+
+
+def compile_plan(plan: Plan, doc: _yaml.YamlDocument | None = None) -> None:
+    """Cross-check ``plan``'s references and compile it; PlanError positioned in ``doc`` if given."""
     national = load_national()
     findings = check_references(plan, national)
     if findings:
+        file = doc.file if doc is not None else "<plan>"
         problems = []
         for path, code, name, message, hint in findings:
-            # clashes and band coverage concern a whole entry: point at its key
-            line, col = doc.position(path, key=code in ("BK202", "BK205"))
-            problems.append(Problem(doc.file, line, col, code, Severity.ERROR, message, hint, name))
-        raise PlanError(problems, doc.file)
+            if doc is not None:
+                # clashes and band coverage concern a whole entry: point at its key
+                line, col = doc.position(path, key=code in ("BK202", "BK205"))
+            else:
+                line, col = 1, 1
+                message = f"{'.'.join(map(str, path))}: {message}"
+            problems.append(Problem(file, line, col, code, Severity.ERROR, message, hint, name))
+        raise PlanError(problems, file)
     plan._attach(doc, national)
-    return plan
 
 
 def load_plan(path: str | Path) -> Plan:

@@ -48,21 +48,9 @@ class Plan(PlanSpec):
     def compiled(self) -> CompiledPlan:
         """The routing form of this plan (compiled on first use if built without the loader)."""
         if self._compiled is None:
-            from ._problems import Problem, Severity
-            from ._references import check_references
-            from .errors import PlanError
-            from .loader import load_national
+            from .loader import compile_plan  # the loader imports this module
 
-            national = load_national()
-            findings = check_references(self, national)
-            if findings:
-                raise PlanError(
-                    [
-                        Problem("<plan>", 1, 1, code, Severity.ERROR, f"{'.'.join(map(str, path))}: {msg}", hint, name)
-                        for path, code, name, msg, hint in findings
-                    ]
-                )
-            self._attach(None, national)
+            compile_plan(self)
         assert self._compiled is not None
         return self._compiled
 

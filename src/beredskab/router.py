@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ._engine import RuleEngine
 from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
 from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef
-from .conditions import holds, read_keys, to_durable
+from .conditions import holds, read_keys, to_durable, tri, yes_no
 from .errors import ConcernError, suggest
 from .graph import RoutingGraph
 from .model import FINDINGS, ActionSpec, Actor, CatchAll, NationalCatalogue, Rule, Schedule
@@ -177,16 +177,14 @@ class CompiledPlan:
             "severity": concern.severity.value if concern.severity else "none",
         }
         for name in self._finding_keys:
-            value = getattr(f, name)
-            facts["f_" + name] = "unknown" if value is None else ("true" if value else "false")
+            facts["f_" + name] = tri(getattr(f, name))
         if self._schedule_keys:
             day = loc.date()
             minute = loc.hour * 60 + loc.minute
             for key, sched in self._schedule_keys:
-                is_open = sched.always or any(s <= minute < e for s, e in sched.intervals(day))
-                facts[key] = "yes" if is_open else "no"
+                facts[key] = yes_no(sched.open_at(day, minute))
         if self._uses_holiday:
-            facts["holiday"] = "yes" if public_holiday_name(loc.date()) is not None else "no"
+            facts["holiday"] = yes_no(public_holiday_name(loc.date()) is not None)
         return facts
 
     def check_step(self, concern: Concern) -> None:
@@ -241,17 +239,11 @@ class CompiledPlan:
         self._paths[key] = path
         return list(path)
 
-    @staticmethod
-    def _open_at(schedule: CompiledSchedule, when: tuple[dt.date, int]) -> bool:
-        """``schedule.is_open`` for a moment already in Copenhagen (day, minute)."""
-        day, minute = when
-        return schedule.always or any(s <= minute < e for s, e in schedule.intervals(day))
-
     def _action(
         self, act: _CompiledAction, concern: Concern, role: str, lines: list[str], when: tuple[dt.date, int]
     ) -> Action:
         at = concern.received_at
-        available = at if self._open_at(act.schedule, when) else act.schedule.next_opening(at)
+        available = at if act.schedule.open_at(*when) else act.schedule.next_opening(at)
         if available is None:  # pragma: no cover - a schedule with hours always reopens
             available = at
         elif available != at:
@@ -297,7 +289,7 @@ class CompiledPlan:
     ) -> list[Action]:
         out = [self._action(a, concern, "primary", lines, when) for a in items]
         for a in items:
-            if a.escalations_closed and not self._open_at(a.schedule, when):
+            if a.escalations_closed and not a.schedule.open_at(*when):
                 for esc in a.escalations_closed:
                     out.append(self._action(esc, concern, "escalation", lines, when))
                     lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
