@@ -174,14 +174,33 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
+# libyaml 0.2.5 as bundled since PyYAML 6.0.2 has its own nesting limit (1000 flow levels), and
+# its scanner looks ahead across a run of '[' before it emits any event: it can fail there before
+# this module's own bound is reached. Its message, as libyaml writes it:
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
 
 
-def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] | None]:
+def compose(
+    text: str, display: str, loader: Any = None
+) -> tuple[yaml.Node | None, tuple[int, int] | None]:
     """The document's node graph, built iteratively from parser events.
 
     Building nodes here (not with PyYAML's recursive composer) bounds nesting depth
-    before anything recurses, and records where the first alias is used.
+    before anything recurses, and records where the first alias is used. Where libyaml's
+    own depth limit fires first, the text is read again with PyYAML's pure-Python parser,
+    so that every PyYAML gives the same answer: BK006 at the level past ``MAX_DEPTH``.
     """
+    try:
+        return _compose(text, display, loader or _Loader)
+    except _LibyamlTooDeep:
+        return _compose(text, display, yaml.SafeLoader)
+
+
+class _LibyamlTooDeep(Exception):
+    """libyaml's nesting limit fired before this module's (see ``_LIBYAML_DEPTH``)."""
+
+
+def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tuple[int, int] | None]:
     anchors: dict[str, yaml.Node] = {}
     stack: list[tuple[yaml.Node, list[Any]]] = []
     root: yaml.Node | None = None
@@ -200,7 +219,7 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
             root = node
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             mark: Any = event.start_mark
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -237,6 +256,8 @@ def compose(text: str, display: str) -> tuple[yaml.Node | None, tuple[int, int] 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or str(exc)
+        if _LIBYAML_DEPTH in what and loader is not yaml.SafeLoader:
+            raise _LibyamlTooDeep from None
         context = f" ({exc.context})" if exc.context else ""
         raise fail(mark, "BK001", "yaml-syntax", f"YAML syntax error: {what}{context}") from None
     except yaml.reader.ReaderError as exc:
