@@ -14,10 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import beredskab
-from beredskab._yaml import load_document
-from beredskab.analysis import TIME, DecisionSpace, partition
-from beredskab.checks import CheckContext, run_checks
-from beredskab.loader import parse_plan
+from beredskab.analysis.space import TIME, DecisionSpace, partition
+from beredskab.spec._yaml import load_document
 from conftest import EXAMPLE_FILES, PLANS, SLUGS
 
 AS_OF = dt.date(2026, 11, 22)
@@ -89,8 +87,7 @@ def _without_rule(path: Path, index: int, tmp: Path) -> Path:
 
 
 def _problems(path: Path) -> list[beredskab.Problem]:
-    doc = load_document(path)
-    return run_checks(CheckContext(parse_plan(doc), doc, as_of=AS_OF))
+    return list(beredskab.validate([path], as_of=AS_OF).problems)
 
 
 @settings(

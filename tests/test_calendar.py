@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from beredskab.calendar import (
+from beredskab.routing.calendar import (
     ZONE,
     CompiledSchedule,
     add_duration,
@@ -23,7 +23,7 @@ from beredskab.calendar import (
     local,
     public_holiday_name,
 )
-from beredskab.model import Schedule
+from beredskab.spec.model import Schedule
 
 UTC = dt.UTC
 HOUR = dt.timedelta(hours=1)

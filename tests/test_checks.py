@@ -13,18 +13,19 @@ import importlib
 import json
 import pkgutil
 import re
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import beredskab
-from beredskab import _yaml, checks
-from beredskab._problems import Problem, Severity
-from beredskab.checks import REGISTRY, CheckContext, run_checks
-from beredskab.checks import contacts as bk801
+from beredskab import Problem, Severity
+from beredskab.analysis import checks
+from beredskab._problems import CODES
+from beredskab.analysis.checks import REGISTRY
+from beredskab.analysis.checks import contact_syntax as bk801
 from beredskab.cli import main
-from beredskab.loader import parse_plan
 from conftest import EXAMPLE_FILES, REPO, expected_problems
 
 AS_OF = dt.date(2026, 11, 22)
@@ -49,13 +50,17 @@ def _expected(path: Path) -> list[tuple[str, int, int]]:
 
 
 def _run_file(path: Path) -> list[Problem]:
-    doc = _yaml.load_document(path, _rel(path))
-    return run_checks(CheckContext(parse_plan(doc), doc, as_of=AS_OF))
+    return list(beredskab.validate([path], as_of=AS_OF).problems)
 
 
 def _run_text(text: str, as_of: dt.date = AS_OF) -> list[Problem]:
-    doc = _yaml.parse_text(text, "mutated.yaml")
-    return run_checks(CheckContext(parse_plan(doc), doc, as_of=as_of))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mutated.yaml"
+        path.write_text(text, encoding="utf-8")
+        report = beredskab.validate([path], as_of=as_of)
+    if not report.plans:  # a mutation the loader rejects is a broken test, not a finding
+        raise beredskab.PlanError(list(report.problems))
+    return list(report.problems)
 
 
 def _complete_text() -> str:
@@ -88,7 +93,7 @@ def test_negative_example_reports_what_it_expects(path: Path, complete_problems:
     assert m, f"{path.name}: name it BKnnn-<check-name>.yaml"
     code = m.group(1)
     assert code in REGISTRY, f"{path.name}: no check {code}"
-    assert m.group(2) == REGISTRY[code].NAME, f"{path.name}: the check is called {REGISTRY[code].NAME!r}"
+    assert m.group(2) == REGISTRY[code].name, f"{path.name}: the check is called {REGISTRY[code].name!r}"
     expected = _expected(path)
     assert expected, f"{path.name} has no '# expect:' line"
     assert path.read_text(encoding="utf-8").startswith("# expect: "), "the expect lines come first"
@@ -132,7 +137,7 @@ def test_every_check_has_a_negative_example() -> None:
 def _check_modules() -> list[ModuleType]:
     mods = []
     for info in sorted(pkgutil.iter_modules(checks.__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"beredskab.checks.{info.name}")
+        mod = importlib.import_module(f"beredskab.analysis.checks.{info.name}")
         if hasattr(mod, "CODE"):
             mods.append(mod)
     return mods
@@ -143,19 +148,21 @@ CHECK_MODULES = _check_modules()
 
 def test_registry_holds_every_check_module() -> None:
     assert {m.CODE for m in CHECK_MODULES} == set(REGISTRY)
-    names = [m.NAME for m in CHECK_MODULES]
-    assert len(names) == len(set(names)), "check names are unique"
+    assert {c for c, row in CODES.items() if row.stage == "check"} == set(REGISTRY), "every check code has a module"
 
 
 @pytest.mark.parametrize("mod", CHECK_MODULES, ids=[m.__name__.rsplit(".", 1)[-1] for m in CHECK_MODULES])
 def test_check_module_conventions(mod: ModuleType) -> None:
+    row = CODES[mod.CODE]
     assert re.fullmatch(r"BK\d{3}", mod.CODE), mod.CODE
-    assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", mod.NAME), f"{mod.NAME!r} is not kebab-case"
-    assert isinstance(mod.SEVERITY, Severity)
+    assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", row.name), f"{row.name!r} is not kebab-case"
+    assert mod.__name__.rsplit(".", 1)[-1] == row.name.replace("-", "_"), "the module is named after its check"
+    # a check names itself only through CODE: name and severity live in the table of codes
+    assert not hasattr(mod, "NAME") and not hasattr(mod, "SEVERITY")
     assert callable(mod.check)
     doc = mod.__doc__ or ""
     first = doc.strip().splitlines()[0] if doc.strip() else ""
-    assert first.startswith(f"{mod.CODE} {mod.NAME}"), f"docstring starts with '{mod.CODE} {mod.NAME}: ...'"
+    assert first == f"{mod.CODE} {row.name}: {row.means}.", "the docstring opens with the table's summary"
     assert "Passing example" in doc, "the docstring shows a passing example"
     assert "Failing example" in doc or "Reported example" in doc, "the docstring shows a failing example"
 
@@ -163,7 +170,7 @@ def test_check_module_conventions(mod: ModuleType) -> None:
 def test_docs_describe_every_check() -> None:
     text = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
     for code, check in REGISTRY.items():
-        assert code in text and check.NAME in text, f"docs/checks.md does not describe {code} {check.NAME}"
+        assert code in text and check.name in text, f"docs/checks.md does not describe {code} {check.name}"
 
 
 # --- (e) the same through the CLI, in every format ----------------------------------------
@@ -181,7 +188,7 @@ def test_cli_reports_the_expected_problems(
     rel = _rel(path)
     code = main(["validate", "--format", fmt, "--as-of", AS_OF.isoformat(), rel])
     out = capsys.readouterr().out
-    severity = REGISTRY[name[:5]].SEVERITY
+    severity = REGISTRY[name[:5]].severity
     assert code == (1 if severity is Severity.ERROR else 0)
     for want_code, line, col in _expected(path):
         if fmt == "text":

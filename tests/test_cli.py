@@ -794,7 +794,7 @@ def test_test_examples_for_another_plan_exit_2(cli: Callable[..., Result], tmp_p
     f = _copy_plan_with_examples(tmp_path, "koege", examples)
     f.write_text(f.read_text(encoding="utf-8").replace("plan: koege", "plan: herning", 1), encoding="utf-8")
     r = cli("test", str(f))
-    assert r.code == 2 and "BK301" in r.err and "'herning'" in r.err
+    assert r.code == 2 and "BK207" in r.err and "'herning'" in r.err
 
 
 def test_test_missing_examples_exit_2(cli: Callable[..., Result], tmp_path: Path) -> None:

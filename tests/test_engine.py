@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import beredskab
-from beredskab._engine import RuleEngine
+from beredskab.routing._engine import RuleEngine
 from conftest import EXAMPLE_FILES, PLANS, SLUGS
 
 MINIMAL = EXAMPLE_FILES / "valid" / "minimal.yaml"
@@ -161,7 +161,7 @@ def test_engine_agrees_with_plain_python_first_match(slug: str, plans: dict[str,
 def test_collecting_an_engine_never_blocks_on_the_table_lock() -> None:
     """A finalizer can run inside RuleEngine.__init__ (garbage collection strikes anywhere)
     while that thread holds the table lock; it must not wait for it (a naive one deadlocks)."""
-    from beredskab import _engine
+    from beredskab.routing import _engine
 
     engine = RuleEngine("t", [{"acute": "yes"}])
     done = threading.Event()

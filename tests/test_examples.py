@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import beredskab
-from beredskab.calendar import ZONE, is_public_holiday
-from beredskab.concern import Concern
-from beredskab.examples import load_examples, run_examples
+from beredskab import Concern
+from beredskab.analysis.examples import load_examples, run_examples
+from beredskab.routing.calendar import ZONE, is_public_holiday
 from conftest import PLANS, SLUGS
 
 

@@ -112,7 +112,7 @@ def test_multiple_documents_rejected(tmp_path: Path) -> None:
 
 def test_yaml_11_surprises_do_not_happen(tmp_path: Path) -> None:
     """'no', 'on' and '08:00' stay strings (YAML 1.2 core schema), so keys like 'on:' work."""
-    from beredskab._yaml import parse_text
+    from beredskab.spec._yaml import parse_text
 
     doc = parse_text("a: no\non: closed\nt: 08:00\nd: 2024-01-05\nn: ~\ni: 12\n", "x.yaml")
     assert doc.data == {"a": "no", "on": "closed", "t": "08:00", "d": "2024-01-05", "n": None, "i": 12}

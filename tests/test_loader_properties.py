@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import beredskab
-from beredskab._yaml import load_document
+from beredskab.spec._yaml import load_document
 from conftest import EXAMPLE_FILES, PLANS, SLUGS
 
 BASES = [load_document(PLANS / f"{s}.yaml").data for s in SLUGS] + [

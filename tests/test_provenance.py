@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from beredskab._yaml import iter_paths, load_document
+from beredskab.spec._yaml import iter_paths, load_document
 from conftest import PLANS, REPO, SLUGS, seeds_dir
 
 

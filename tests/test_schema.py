@@ -9,8 +9,8 @@ import sys
 import jsonschema
 import pytest
 
-from beredskab._yaml import load_document
-from beredskab.schema import plan_json_schema
+from beredskab.spec._yaml import load_document
+from beredskab.spec.schema import plan_json_schema
 from conftest import EXAMPLE_FILES, PLANS, REPO, SLUGS
 
 SCHEMA_FILE = REPO / "schema" / "plan.schema.json"

@@ -1,20 +1,31 @@
-"""The public Plan model: a plan file's content plus its compiled routing (set by the loader)."""
+"""The public Plan, and compiling: where the plan format meets routing.
+
+:func:`build_plan` turns a parsed document into a checked, compiled :class:`Plan` (or a
+PlanError naming every problem at ``file:line:col``); a loaded plan is known good, so
+routing is cheap. The loader only reads files and calls it.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import PrivateAttr
+import pydantic
+from pydantic import PrivateAttr, ValidationError
 
-from .concern import Concern, Decision, parse_concern
-from .model import PlanSpec
-from .router import CompiledPlan
+from ._errors import PlanError
+from ._problems import Problem
+from .routing._fast import private_attr
+from .routing.concern import Concern, Decision, parse_concern
+from .routing.router import CompiledPlan
+from .spec.model import PlanSpec
+from .spec.national import load_national
+from .spec.positions import pydantic_problems
+from .spec.references import check_references
 
 if TYPE_CHECKING:
-    from ._yaml import YamlDocument
-    from .model import NationalCatalogue
+    from .spec._yaml import YamlDocument
 
-__all__ = ["Plan"]
+__all__ = ["Plan", "build_plan", "compile_plan"]
 
 
 class Plan(PlanSpec):
@@ -26,11 +37,6 @@ class Plan(PlanSpec):
 
     _compiled: CompiledPlan | None = PrivateAttr(default=None)
     _document: YamlDocument | None = PrivateAttr(default=None)
-
-    def _attach(self, document: YamlDocument | None, national: NationalCatalogue) -> None:
-        """Compile for routing (called once by the loader)."""
-        self._document = document
-        self._compiled = CompiledPlan(self, national)
 
     def __eq__(self, other: object) -> bool:
         """Plans are equal when their content is; compiled state and file positions do not count."""
@@ -48,8 +54,6 @@ class Plan(PlanSpec):
     def compiled(self) -> CompiledPlan:
         """The routing form of this plan (compiled on first use if built without the loader)."""
         if self._compiled is None:
-            from .loader import compile_plan  # the loader imports this module
-
             compile_plan(self)
         assert self._compiled is not None
         return self._compiled
@@ -60,9 +64,32 @@ class Plan(PlanSpec):
 
     def route(self, concern: Concern | dict[str, Any]) -> Decision:
         """Who acts next, how to reach them, by when, and why. Raises ConcernError on a bad event."""
-        # read the private slot directly: pydantic's attribute fallback costs more than routing
-        private = self.__pydantic_private__
-        compiled = private.get("_compiled") if private else None
-        if compiled is None:
-            compiled = self.compiled
+        compiled = private_attr(self, "_compiled") or self.compiled
         return compiled.route(parse_concern(concern))
+
+
+def compile_plan(plan: Plan, document: YamlDocument | None = None) -> Plan:
+    """Cross-check ``plan``'s references and compile it for routing; PlanError positioned in ``document``."""
+    national = load_national()
+    drafts = check_references(plan, national)
+    if drafts:
+        file = document.file if document is not None else "<plan>"
+        raise PlanError([d.place(document, file=file) for d in drafts], file)
+    plan._document = document
+    plan._compiled = CompiledPlan(plan, national)
+    return plan
+
+
+def build_plan(document: YamlDocument) -> Plan:
+    """Validate, cross-check and compile a parsed plan document. Raises PlanError."""
+    if not isinstance(document.data, dict):
+        what = "empty" if document.data is None else f"a {type(document.data).__name__}"
+        message = f"a plan file must be a mapping of keys, not {what}"
+        raise PlanError([Problem.of("BK101", file=document.file, message=message)], document.file)
+    try:
+        plan = Plan.model_validate(document.data)
+    except ValidationError as exc:
+        raise PlanError(pydantic_problems(exc, document, Plan), document.file) from None
+    except (RecursionError, pydantic.PydanticUserError) as exc:  # pragma: no cover - bounded by _yaml
+        raise PlanError([Problem.of("BK101", file=document.file, message=f"cannot validate: {exc}")]) from None
+    return compile_plan(plan, document)

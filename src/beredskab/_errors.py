@@ -1,0 +1,60 @@
+"""The exception tree: every error beredskab raises on bad input is a ``BeredskabError``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from ._problems import Problem, Severity
+
+__all__ = ["BeredskabError", "ConcernError", "PlanError", "suggest"]
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to ``word``, for a did-you-mean hint, or None."""
+    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+class BeredskabError(Exception):
+    """Root of all errors raised by beredskab for bad input or an unusable plan."""
+
+
+class PlanError(BeredskabError):
+    """A plan file (or an examples file) cannot be used.
+
+    Attributes:
+        problems: every fault found, positioned and sorted (:class:`beredskab.Problem`).
+        file: the file (or folder) the error is about.
+
+    ``str(err)`` lists the errors one per line as ``file:line:col: severity CODE message``.
+    """
+
+    def __init__(self, problems: Sequence[Problem], file: str | None = None) -> None:
+        self.problems: list[Problem] = sorted(problems)
+        self.file = file or (self.problems[0].file if self.problems else "<plan>")
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        errors = [p for p in self.problems if p.severity is Severity.ERROR] or self.problems
+        head = f"{self.file}: plan rejected, {len(errors)} problem(s)"
+        return "\n".join([head] + [p.format() for p in errors])
+
+
+class ConcernError(BeredskabError, ValueError):
+    """A concern (the event) is invalid.
+
+    Attributes:
+        field: the offending field, dotted (``age``, ``findings.consent``).
+        message: what is wrong, never echoing the value the caller sent.
+        suggestion: the closest allowed name or value, for a did-you-mean, or None.
+    """
+
+    def __init__(self, field: str, message: str, suggestion: str | None = None) -> None:
+        self.field = field
+        self.message = message
+        self.suggestion = suggestion
+        text = f"concern field {field!r}: {message}"
+        if suggestion:
+            text += f" (did you mean {suggestion!r}?)"
+        super().__init__(text)

@@ -1,0 +1,52 @@
+"""BK901 assumptions: list every value the plan text does not back (``assumed: true``).
+
+Reviewers see at a glance what rests on the text and what does not.
+
+Passing example (no assumption, nothing reported)::
+
+    schedules:
+      always_open: {always: true, source: {section: "3.2.3"}}
+
+Reported example (one info line, at the ``assumed`` key)::
+
+    schedules:
+      municipal_hours:
+        weekly: {mon: ["08:00-15:00"]}
+        assumed: true
+        note: The text does not state opening hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..._problems import Draft
+from ...spec._yaml import iter_paths
+from ..context import CheckContext
+
+CODE = "BK901"
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+
+    data = ctx.document.data
+    for path, value in iter_paths(data):
+        if isinstance(value, dict) and value.get("assumed") is True:
+            note = value.get("note") or "no note"
+            yield Draft((*path, "assumed"), f"assumed, not in the plan text: {_name(data, path)}: {note}", key=True)
+
+
+def _name(data: Any, path: tuple[Any, ...]) -> str:
+    """``rules[3] (acute-112).next[0]`` rather than ``rules.3.next.0``: rules are known by id."""
+    out = ""
+    node = data
+    for seg in path:
+        node = node[seg] if isinstance(node, (dict, list)) else None
+        if isinstance(seg, int):
+            out += f"[{seg}]"
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f" ({node['id']})"
+        else:
+            out += f".{seg}" if out else str(seg)
+    return out or "(top level)"

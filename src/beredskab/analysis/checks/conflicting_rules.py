@@ -1,0 +1,70 @@
+"""BK502 conflicting-rules: two rules with the same conditions give different answers.
+
+Precedence is ordered first match, so two rules never decide at the same precedence
+except when their conditions are identical: then the plan says two different things for
+the same case and only the file order picks one. Rules whose conditions merely overlap
+are the normal specific-before-general pattern (BK501 reports a rule that never fires).
+
+Passing example::
+
+    rules:
+      - {id: a, when: {step: visitation, age_band: under_18}, next: [{actor: children, step: measures}], ...}
+      - {id: b, when: {step: visitation}, next: [{actor: adults, step: measures}], ...}
+
+Failing example (same conditions, different receivers)::
+
+    rules:
+      - {id: a, when: {step: visitation}, next: [{actor: children, step: measures}], ...}
+      - {id: b, when: {step: visitation}, next: [{actor: adults, step: measures}], ...}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..._problems import Draft
+from ...spec.model import PlanSpec, Rule
+from ..context import CheckContext
+from ..space import satisfying
+
+CODE = "BK502"
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _canonical(v)) for k, v in value.items() if v is not None))
+    if isinstance(value, list):
+        return tuple(sorted((_canonical(v) for v in value), key=repr))
+    return value
+
+
+def _answer(rule: Rule) -> Any:
+    return _canonical(rule.model_dump(mode="json", include={"next", "notify", "legal_basis"}))
+
+
+def conflicting_pairs(plan: PlanSpec) -> list[tuple[int, int]]:
+    """(earlier, later) rule indexes with identical conditions and different answers."""
+    seen: dict[Any, int] = {}
+    out: list[tuple[int, int]] = []
+    for i, rule in enumerate(plan.rules):
+        key = _canonical(rule.when.model_dump(mode="json", by_alias=True))
+        if key in seen and _answer(plan.rules[seen[key]]) != _answer(rule):
+            out.append((seen[key], i))
+        seen.setdefault(key, i)
+    return out
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    rules = ctx.plan.rules
+    for earlier, later in conflicting_pairs(ctx.plan):
+        found = satisfying(ctx.space, rules[later].when, {})
+        example = json.dumps(ctx.space.witness(found), ensure_ascii=False) if found is not None else "none"
+        yield Draft(
+            ("rules", later, "when"),
+            f"rule {rules[later].id!r} has the same conditions as rule {rules[earlier].id!r} but a different answer; "
+            f"only {rules[earlier].id!r} is ever given",
+            f"make the conditions differ or merge the rules; a concern both match: {example}",
+            key=True,
+        )

@@ -1,0 +1,55 @@
+"""BK401 coverage-gap: some concern is answered by no rule, only by the catch-all.
+
+Every combination of the plan's finite decision space (acute, age band incl. unknown,
+reporter, step, findings, severity, topic, and every time class that occurs in the week,
+holiday or not) must be answered by a rule. Each gap is reported with a concrete
+concern (a real timestamp) that ``beredskab route`` sends to the catch-all.
+
+Passing example (the last rule answers every step-less remainder)::
+
+    rules:
+      - id: acute
+        when: {acute: true}
+        ...
+      - id: everything-else
+        when: {acute: false}
+        ...
+
+Failing example (not-acute concerns have no rule)::
+
+    rules:
+      - id: acute
+        when: {acute: true}
+        ...
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..._problems import Draft
+from ..context import CheckContext
+from ..space import merge_regions
+
+CODE = "BK401"
+MAX_REPORTED = 12
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    gaps = [r for r in ctx.regions if r.owner is None]
+    if not gaps:
+        return
+    merged = merge_regions(ctx.space, gaps)
+    merged.sort(key=lambda r: (len(r.assign), ctx.space.describe(r.assign)))
+    for region in merged[:MAX_REPORTED]:
+        concern = ctx.space.witness(region.assign)
+        example = json.dumps(concern, ensure_ascii=False)
+        yield Draft(
+            ("catch_all",),
+            f"no rule answers {ctx.space.describe(region.assign)}; only the catch-all does",
+            f"e.g. beredskab route {ctx.file} --event - <<< '{example}'",
+            key=True,
+        )
+    if len(merged) > MAX_REPORTED:
+        yield Draft(("catch_all",), f"... and {len(merged) - MAX_REPORTED} more gaps of this plan", key=True)

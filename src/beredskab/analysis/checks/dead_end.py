@@ -1,0 +1,59 @@
+"""BK302 dead-end: a non-terminal step from which no terminal step can be reached.
+
+A concern at such a step is handed round forever (or to steps that never end): the
+plan never closes it nor hands it to another authority. When the step lies on a cycle,
+the cycle's steps are named ("cycle without exit").
+
+Passing example::
+
+    rules:
+      - {id: assess, when: {step: intake}, next: [{actor: infohus, step: infohus_assessment}], ...}
+      - {id: close, when: {step: infohus_assessment}, next: [{actor: infohus, step: closed}], ...}
+
+Failing example (``infohus_assessment`` and ``visitation`` hand the concern to each other only)::
+
+    rules:
+      - {id: assess, when: {step: intake}, next: [{actor: infohus, step: infohus_assessment}], ...}
+      - {id: refer, when: {step: infohus_assessment}, next: [{actor: children, step: visitation}], ...}
+      - {id: back, when: {step: visitation}, next: [{actor: infohus, step: infohus_assessment}], ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from ..._problems import Draft
+from ..context import CheckContext
+
+CODE = "BK302"
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    routing = ctx.compiled.graph
+    dead = routing.dead_ends()
+    if not dead:
+        return
+    g = routing.graph
+    component: dict[str, frozenset[str]] = {}
+    for scc in nx.strongly_connected_components(g):
+        members = frozenset(scc)
+        for node in members:
+            component[node] = members
+    for sid in dead:
+        members = component.get(sid, frozenset({sid}))
+        if len(members) > 1 or g.has_edge(sid, sid):
+            cycle = ", ".join(sorted(members))
+            message = f"step {sid!r} is on a cycle without exit ({cycle}): no terminal step can be reached from it"
+        else:
+            # name where the concern goes instead, so the author sees which cycle traps it
+            onward = sorted(set(g.successors(sid)))
+            where = f"; it only leads to {', '.join(onward)}" if onward else ""
+            message = f"no terminal step can be reached from step {sid!r}{where}"
+        yield Draft(
+            ("steps", sid),
+            message,
+            "add a rule that hands the concern on from one of these steps to a terminal step (closed or handover)",
+            key=True,
+        )

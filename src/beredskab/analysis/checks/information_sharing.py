@@ -1,0 +1,169 @@
+"""BK704 information-sharing: a hand-over between authorities with no basis for sharing without consent.
+
+Retsplejeloven § 115 lets SSP, PSP and KSP partners exchange information without the
+person's consent. Warned: a rule (or the catch-all) that can hold after a step other
+than ``intake`` without consent (consent false or not established) passes the concern
+(``next`` or ``notify``) to an actor that is in no such cooperation (empty
+``information_sharing``), and the rule cites no other basis (``BL-underretning``,
+``BL-15-3``, ``DBL-8``).
+
+Not judged: police, PET, 112 and the national hotline (they receive under their own
+rules); the reporter contacting the first receiver (at ``intake``: not sharing between
+authorities); and an actor that itself performed the completed step for the same
+person (it already holds the case). "The same person" compares what does not change
+along the case (acute, age band, reporter, topic). A warning, because the plan may
+rely on consent or a basis the data does not show.
+
+Passing example (the receiver takes part in SSP)::
+
+    actors:
+      children: {name: Børn og Familie, kind: children_services, information_sharing: [SSP], ...}
+    rules:
+      - {id: refer, when: {step: infohus_assessment}, next: [{actor: children, step: visitation}], ...}
+
+Failing example (the receiver is in no § 115 cooperation, no consent is required)::
+
+    actors:
+      children: {name: Børn og Familie, kind: children_services, ...}
+    rules:
+      - {id: refer, when: {step: infohus_assessment}, next: [{actor: children, step: visitation}], ...}
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from ..._problems import Draft
+from ...routing.conditions import reads
+from ...routing.facts import CONSENT
+from ...spec.model import ActionSpec, CatchAll, Condition, Rule
+from ...spec.vocabulary import ActorKind, LegalBasis
+from ..context import CheckContext
+from ..space import satisfying
+
+CODE = "BK704"
+
+# these receive concerns under their own rules (emergency calls, police work, advice line)
+EXEMPT_KINDS = frozenset({ActorKind.EMERGENCY, ActorKind.POLICE, ActorKind.PET, ActorKind.NATIONAL_HOTLINE})
+SHARING_BASES = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_15_3, LegalBasis.DBL_8})
+# facts of the concern itself, the same at every step of one case (findings, severity, time change)
+PERSISTENT = ("acute", "band", "reporter", "topic")
+
+Assign = dict[str, Any]
+
+
+class _Analysis:
+    """Satisfiability questions of this check, cached per condition and assignment."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self.space = ctx.space
+        self._cache: dict[tuple[int, tuple[tuple[str, Any], ...]], bool] = {}
+        self.no_consent: list[Assign] = (
+            [{CONSENT: "false"}, {CONSENT: "unknown"}] if CONSENT in self.space.dims else [{}]
+        )
+        # step -> (actor, condition of the rule that hands the case to it; None: the catch-all)
+        self.performers: dict[str, list[tuple[str, Condition | None]]] = {}
+        items: list[Rule | CatchAll] = [*ctx.plan.rules, ctx.plan.catch_all]
+        for item in items:
+            when = item.when if isinstance(item, Rule) else None
+            for act in item.next:
+                self.performers.setdefault(act.step, []).append((act.actor, when))
+                for esc in act.escalation:
+                    self.performers.setdefault(esc.step or act.step, []).append((esc.actor, when))
+
+    def holds(self, cond: Condition, assign: Assign) -> bool:
+        key = (id(cond), tuple(sorted(assign.items())))
+        if key not in self._cache:
+            self._cache[key] = satisfying(self.space, cond, assign) is not None
+        return self._cache[key]
+
+    def _combos(self, dims: list[str]) -> Iterator[Assign]:
+        values = [self.space.dims.get(d, []) for d in dims]
+        for combo in itertools.product(*values):
+            yield dict(zip(dims, combo, strict=True))
+
+    def shared_by_rule(self, cond: Condition, actor: str) -> str | None:
+        """A step (not intake) after which ``cond`` holds without consent while someone else holds the case."""
+        mine = set(reads(cond))
+        for sid, performers in self.performers.items():
+            if sid == "intake" or sid not in self.ctx.plan.steps:
+                continue
+            for other, before in performers:
+                if other == actor:
+                    continue
+                # only facts both conditions read must agree; the others are free for each
+                dims = [d for d in PERSISTENT if d in mine and (before is None or d in reads(before))]
+                for combo in self._combos(dims):
+                    if before is not None and not self.holds(before, combo):
+                        continue
+                    if any(self.holds(cond, {"step": sid, **combo, **nc}) for nc in self.no_consent):
+                        return sid
+        return None
+
+    def shared_by_catch_all(self, actor: str) -> str | None:
+        """A step (not intake) at which the catch-all answers without consent while someone else holds the case."""
+        allowed = {nc.get(CONSENT) for nc in self.no_consent}
+        for region in self.ctx.regions:
+            if region.owner is not None:
+                continue
+            if CONSENT in self.space.dims and region.assign.get(CONSENT, "false") not in allowed:
+                continue
+            fixed = region.assign.get("step")
+            steps = [fixed] if fixed is not None else list(self.performers)
+            combo = {d: region.assign[d] for d in PERSISTENT if d in region.assign}
+            for sid in steps:
+                if sid == "intake":
+                    continue
+                for other, before in self.performers.get(sid, []):
+                    if other != actor and (before is None or self.holds(before, combo)):
+                        return str(sid)
+        return None
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    analysis: _Analysis | None = None
+    items: list[tuple[tuple[Any, ...], str, Rule | CatchAll]] = [
+        (("rules", i), f"rule {r.id!r}", r) for i, r in enumerate(ctx.plan.rules)
+    ]
+    items.append((("catch_all",), "the catch-all", ctx.plan.catch_all))
+    for path, label, item in items:
+        if SHARING_BASES & set(item.legal_basis):
+            continue
+        for key in ("next", "notify"):
+            actions: list[ActionSpec] = getattr(item, key)
+            for j, act in enumerate(actions):
+                actor = ctx.compiled.actors.get(act.actor)
+                if actor is None or actor.kind in EXEMPT_KINDS or actor.information_sharing:
+                    continue
+                analysis = analysis or _Analysis(ctx)
+                if isinstance(item, Rule):
+                    step = analysis.shared_by_rule(item.when, act.actor)
+                else:
+                    step = analysis.shared_by_catch_all(act.actor)
+                if step is None:
+                    continue
+                yield Draft(
+                    (*path, key, j, "actor"),
+                    _message(label, item, act.actor, actor.name, step),
+                    "list the actor's SSP/PSP/KSP cooperation under information_sharing, require "
+                    "findings: {consent: true}, or cite the legal basis (e.g. DBL-8)",
+                )
+
+
+def _message(label: str, item: Rule | CatchAll, aid: str, name: str, step: str) -> str:
+    who = f"{aid!r} ({name})"
+    if LegalBasis.RPL_115 in item.legal_basis:
+        return (
+            f"{label} cites RPL-115 for passing the concern on to {who} without the person's consent "
+            f"(e.g. after step {step!r}), but {aid!r} takes part in no Retsplejeloven § 115 "
+            "cooperation (information_sharing is empty)"
+        )
+    return (
+        f"{label} passes the concern on to {who} without the person's consent (e.g. after step "
+        f"{step!r}), but {aid!r} takes part in no Retsplejeloven § 115 cooperation "
+        "(information_sharing is empty) and the rule cites no other basis for sharing "
+        "(BL-underretning, BL-15-3, DBL-8)"
+    )

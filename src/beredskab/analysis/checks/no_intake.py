@@ -1,0 +1,38 @@
+"""BK303 no-intake: the plan has no ``intake`` step, so no concern has a place to start.
+
+A concern that nobody has acted on yet names the completed step ``intake``; routing,
+the graph checks (BK301, BK302) and the expected path all start there.
+
+Passing example::
+
+    steps:
+      intake: {name: Modtagelse, source: {section: "2"}}
+      closed: {name: Henlagt, terminal: closed, source: {section: "2"}}
+
+Failing example (the first step is called ``reception``)::
+
+    steps:
+      reception: {name: Modtagelse, source: {section: "2"}}
+      closed: {name: Henlagt, terminal: closed, source: {section: "2"}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..._problems import Draft
+from ..context import CheckContext
+
+CODE = "BK303"
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    steps = ctx.plan.steps or {}
+    if "intake" in steps:
+        return
+    yield Draft(
+        ("steps",),
+        "the plan has no 'intake' step: a new concern (nobody has acted yet) has no step to start from",
+        "name the step where a concern is first received 'intake' (and update the rules that use it)",
+        key=True,
+    )

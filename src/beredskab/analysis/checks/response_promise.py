@@ -1,0 +1,175 @@
+"""BK602 response-promise: a window of the week where a not-acute concern waits beyond the plan's promise.
+
+For a plan with a ``response_promise``, every not-acute concern at intake must have
+someone in ``next`` who can act within the promise, at every moment: on ordinary weeks
+and around every public holiday of the coming year. Each violation names the window
+(e.g. ``Fri 13:00 - Sun 08:00``) and how long a concern received then waits.
+
+Passing example (weekday office, promise: by the next working day)::
+
+    response_promise: {by: next_working_day, source: {section: "2.1.1.2"}}
+
+Failing example (the same office, promise: within 24 hours; weekends break it)::
+
+    response_promise: {within: PT24H, source: {section: "..."}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from ..._problems import Draft
+from ...routing.calendar import ZONE, add_duration, is_public_holiday, wall_moment
+from ...routing.facts import schedule_of, yes_no
+from ...spec.model import ActionSpec, parse_duration
+from ..context import CheckContext
+from ..space import TIME
+
+CODE = "BK602"
+MAX_WINDOWS = 6
+
+
+def _scan_days(start: dt.date) -> list[dt.date]:
+    """Two ordinary weeks from ``start`` and the days around every public holiday of a year."""
+    days = {start + dt.timedelta(days=i) for i in range(14)}
+    for i in range(366):
+        day = start + dt.timedelta(days=i)
+        if is_public_holiday(day):
+            days.update(day + dt.timedelta(days=k) for k in range(-3, 5))
+    return sorted(days)
+
+
+def _end_of_next_working_day(moment: dt.datetime) -> dt.datetime:
+    day = moment.astimezone(ZONE).date() + dt.timedelta(days=1)
+    while day.weekday() >= 5 or is_public_holiday(day):
+        day += dt.timedelta(days=1)
+    return wall_moment(day + dt.timedelta(days=1), 0)
+
+
+def _label(a: dt.datetime, b: dt.datetime) -> str:
+    a, b = a.astimezone(ZONE), b.astimezone(ZONE)
+    return f"{a:%a %Y-%m-%d %H:%M} - {b:%a %Y-%m-%d %H:%M}"
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    plan, compiled = ctx.plan, ctx.compiled
+    promise = plan.response_promise
+    if promise is None or "intake" not in plan.steps:
+        return
+    # candidate moments: midnights, every opening and closing, and (for a 'within'
+    # promise) each opening minus the promise, where a wait starts to break it
+    lead = dt.timedelta(0)
+    if promise.within is not None:
+        unit, n = parse_duration(promise.within)
+        lead = dt.timedelta(hours=n) if unit == "hours" else dt.timedelta(days=n * (31 if unit == "months" else 1))
+    blocks: list[list[dt.datetime]] = []  # runs of consecutive scanned days
+    firsts: list[dt.datetime] = []
+    previous: dt.date | None = None
+    for day in _scan_days(ctx.as_of):
+        if previous is None or day - previous > dt.timedelta(days=1):
+            blocks.append([])
+            firsts.append(wall_moment(day, 0))
+        previous = day
+        minutes = {0}
+        for sched in compiled.schedules.values():
+            for s, e in sched.intervals(day):
+                minutes.update((s, e))
+                if lead and s < 24 * 60:
+                    blocks[-1].append(wall_moment(day, s) - lead)
+        blocks[-1].extend(wall_moment(day, m) for m in minutes if m < 24 * 60)
+    runs = []
+    for block, lo in zip(blocks, firsts, strict=True):
+        hi = max(block) + dt.timedelta(days=1)
+        runs.append(sorted({m.astimezone(ZONE) for m in block if m >= lo} | {hi.astimezone(ZONE)}))
+
+    def deadline(t: dt.datetime) -> dt.datetime:
+        if promise.within is not None:
+            return add_duration(t, promise.within)
+        return _end_of_next_working_day(t)
+
+    def earliest(actions: list[ActionSpec], t: dt.datetime) -> tuple[dt.datetime | None, list[str]]:
+        best: dt.datetime | None = None
+        names: list[str] = []
+        for act in actions:
+            actor = compiled.actors[act.actor]
+            sched = compiled.schedules[actor.schedule]
+            names.append(actor.name)
+            opening = sched.next_opening(t)
+            if opening is not None and (best is None or opening < best):
+                best = opening
+            if not sched.is_open(t):
+                for esc in act.escalation:
+                    if esc.on == "closed":
+                        e_actor = compiled.actors[esc.actor]
+                        names.append(e_actor.name)
+                        e_open = compiled.schedules[e_actor.schedule].next_opening(t)
+                        if e_open is not None and (best is None or e_open < best):
+                            best = e_open
+        return best, names
+
+    seen_labels: set[tuple[Any, str]] = set()
+    for region in ctx.regions:
+        if region.assign.get("acute", "no") != "no" or region.assign.get("step", "intake") != "intake":
+            continue
+        rule = plan.catch_all if region.owner is None else plan.rules[region.owner]
+        tc = region.assign.get(TIME)
+        for moments in runs:
+            yield from _windows(ctx, region, rule, tc, moments, deadline, earliest, seen_labels)
+
+
+def _windows(
+    ctx: CheckContext,
+    region: Any,
+    rule: Any,
+    tc: int | None,
+    moments: list[dt.datetime],
+    deadline: Any,
+    earliest: Any,
+    seen_labels: set[tuple[Any, str]],
+) -> Iterator[Draft]:
+    """Violation windows within one run of consecutive days."""
+    plan, space, compiled = ctx.plan, ctx.space, ctx.compiled
+    promise = plan.response_promise
+    assert promise is not None
+    window_start: dt.datetime | None = None
+    worst: tuple[dt.datetime, dt.datetime, list[str]] | None = None
+    last = moments[-1]
+    for t in moments:
+        in_region = tc is None or all(
+            (yes_no(compiled.schedules[sched].is_open(t)) == v)
+            if (sched := schedule_of(k)) is not None
+            else (("yes" if is_public_holiday(t.astimezone(ZONE).date()) else "no") == v)
+            for k, v in space.time_classes[tc].facts
+        )
+        late = False
+        if in_region:
+            first, names = earliest(rule.next, t)
+            late = first is None or first > deadline(t)
+            if late and (worst is None or (first or t) - t > worst[1] - worst[0]):
+                worst = (t, first or t, names)
+        if t == last:
+            break  # the scan run ends: its true end is unknown, ordinary weeks show it whole
+        if late and window_start is None:
+            window_start = t
+        elif not late and window_start is not None:
+            assert worst is not None
+            label = _label(window_start, t)
+            weekly = f"{window_start.astimezone(ZONE):%a %H:%M} - {t.astimezone(ZONE):%a %H:%M}"
+            if (region.owner, weekly) not in seen_labels and len(seen_labels) < MAX_WINDOWS:
+                seen_labels.add((region.owner, weekly))
+                hours = (worst[1] - worst[0]).total_seconds() / 3600
+                what = promise.within or "by the next working day"
+                where = (
+                    ("catch_all", "next", 0, "actor")
+                    if region.owner is None
+                    else ("rules", region.owner, "next", 0, "actor")
+                )
+                yield Draft(
+                    where,
+                    f"not-acute concerns received {weekly} ({label}; {space.describe(region.assign)}) wait up to "
+                    f"{hours:.0f} h for {', '.join(dict.fromkeys(worst[2]))}: beyond the plan's promise ({what})",
+                    "add an actor who can act then (e.g. an escalation on: closed), or state the promise the text gives",
+                )
+            window_start, worst = None, None

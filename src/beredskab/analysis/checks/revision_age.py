@@ -1,0 +1,81 @@
+"""BK703 revision-age: the plan must be revised at least every fourth year.
+
+Barnets Lov § 15, stk. 3 requires the plan against extremism to be revised at least
+every fourth year. Warned: the newest of ``document.revised`` / ``document.adopted``
+lies more than four years before the validation day (``--as-of``, default today);
+neither date is given; or ``next_revision_due`` has passed. A date marked
+``assumed: true`` still counts. This is a warning, not an error: an outdated plan
+still routes concerns correctly as written; CI can fail on it with ``--strict``.
+
+Passing example (validated in 2026)::
+
+    document:
+      title: Handleplan
+      seed: 000_b99062581fe8a71d.txt
+      revised: {date: "2025-06", source: {section: "Forside"}}
+
+Failing example (validated in 2026: revised more than four years ago)::
+
+    document:
+      title: Handleplan
+      seed: 000_b99062581fe8a71d.txt
+      revised: {date: "2021-06", source: {section: "Forside"}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ..._problems import Draft
+from ...spec.model import DocumentDate
+from ..context import CheckContext
+
+CODE = "BK703"
+YEARS = 4
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    doc = ctx.plan.document
+    dated: list[tuple[dt.date, str, str]] = []
+    for key in ("revised", "adopted"):
+        value: DocumentDate | None = getattr(doc, key)
+        if value is None:
+            continue
+        dated.append((value.as_date(end=True), key, value.date))
+    if not dated and doc.revised is None and doc.adopted is None:
+        yield Draft(
+            ("document",),
+            "the plan gives neither 'revised' nor 'adopted': nobody can tell whether it is revised at least "
+            "every fourth year (Barnets Lov § 15, stk. 3)",
+            "add document.revised (or adopted) with the date the text gives",
+            key=True,
+        )
+    if dated:
+        newest, key, text = max(dated)
+        due = _years_after(newest, YEARS)
+        if due < ctx.as_of:
+            yield Draft(
+                ("document", key),
+                f"the plan was last {key} {text}, more than {YEARS} years before "
+                f"{ctx.as_of.isoformat()}; Barnets Lov § 15, stk. 3 requires revision at least every fourth year "
+                f"(due by {due.isoformat()})",
+                "revise the plan (and update document.revised)",
+                key=True,
+            )
+    if doc.next_revision_due is not None:
+        due_end = doc.next_revision_due.as_date(end=True)
+        if due_end < ctx.as_of:
+            yield Draft(
+                ("document", "next_revision_due"),
+                f"next_revision_due {doc.next_revision_due.date} has passed ({ctx.as_of.isoformat()})",
+                "revise the plan and set the next due date",
+                key=True,
+            )

@@ -1,0 +1,53 @@
+"""BK304 unused-actor: an actor the plan defines but no rule, catch-all or escalation uses.
+
+Often harmless (the plan text names an authority that has no role in the case flow),
+but it can also mean a rule names the wrong actor. National actors are not reported.
+
+Passing example::
+
+    actors:
+      infohus: {name: Infohus, kind: infohus, schedule: always, source: {section: "1"}}
+    rules:
+      - {id: intake, when: {step: intake}, next: [{actor: infohus, step: infohus_assessment}], ...}
+
+Failing example (``mentor`` appears in no action)::
+
+    actors:
+      infohus: {name: Infohus, kind: infohus, schedule: always, source: {section: "1"}}
+      mentor: {name: Mentorkorps, kind: mentor, schedule: always, source: {section: "4"}}
+    rules:
+      - {id: intake, when: {step: intake}, next: [{actor: infohus, step: infohus_assessment}], ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..._problems import Draft
+from ...spec.model import ActionSpec, CatchAll, Rule
+from ..context import CheckContext
+
+CODE = "BK304"
+
+
+def _used(items: Iterable[Rule | CatchAll]) -> set[str]:
+    out: set[str] = set()
+    for item in items:
+        actions: list[ActionSpec] = [*item.next, *item.notify]
+        for act in actions:
+            out.add(act.actor)
+            out.update(e.actor for e in act.escalation)
+    return out
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    used = _used([*ctx.plan.rules, ctx.plan.catch_all])
+    for aid, actor in ctx.plan.actors.items():
+        if aid in used:
+            continue
+        yield Draft(
+            ("actors", aid),
+            f"actor {aid!r} ({actor.name}) is not used by any rule, the catch-all or an escalation",
+            "route to it where the plan text gives it a role, or remove it",
+            key=True,
+        )

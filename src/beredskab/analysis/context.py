@@ -1,0 +1,54 @@
+"""What a check sees: the loaded plan, its YAML positions, the run's options, shared analyses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..plan import Plan
+from ..routing.calendar import ZONE
+from ..routing.router import CompiledPlan
+from ..spec._yaml import YamlDocument
+from .space import DecisionSpace, Region, partition
+
+__all__ = ["CheckContext", "today"]
+
+
+def today() -> dt.date:
+    """Today in Copenhagen, the default ``as_of`` of a validation."""
+    return dt.datetime.now(ZONE).date()
+
+
+@dataclass
+class CheckContext:
+    """The plan under check with its document; analyses computed once and shared by the checks."""
+
+    plan: Plan
+    document: YamlDocument
+    as_of: dt.date = field(default_factory=today)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    @property
+    def compiled(self) -> CompiledPlan:
+        return self.plan.compiled
+
+    @property
+    def space(self) -> DecisionSpace:
+        """The plan's finite decision space, time classes starting at ``as_of`` (cached)."""
+        if "space" not in self.cache:
+            self.cache["space"] = DecisionSpace.of(self.plan, self.compiled, self.as_of)
+        space: DecisionSpace = self.cache["space"]
+        return space
+
+    @property
+    def regions(self) -> list[Region]:
+        """The decision space partitioned by first matching rule (cached)."""
+        if "regions" not in self.cache:
+            self.cache["regions"] = partition(self.space)
+        regions: list[Region] = self.cache["regions"]
+        return regions

@@ -1,0 +1,204 @@
+"""Plan authors' routing examples (``<plan>.examples.yaml``): format, loading and running."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .._errors import BeredskabError, ConcernError, PlanError
+from .._problems import Problem
+from ..loader import EXAMPLES_SUFFIX, load_plan, read_document
+from ..plan import Plan
+from ..routing.concern import Action, Decision
+from ..spec._yaml import YamlDocument
+from ..spec.model import Source
+from ..spec.positions import pydantic_problems
+
+__all__ = ["ExampleResult", "ExamplesFile", "example_files", "is_examples_file", "load_examples", "run_examples"]
+
+
+def _actor_shorthand(v: Any) -> Any:
+    return {"actor": v} if isinstance(v, str) else v
+
+
+class ExpectedAction(BaseModel):
+    """Fields to compare on one action; only those given are compared."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    actor: str
+    step: str | None = None
+    contacts: list[str] | None = Field(default=None, description="Each as 'channel:value', in order.")
+    available_from: AwareDatetime | None = None
+    act_by: AwareDatetime | Literal["none"] | None = None
+    role: Literal["primary", "escalation"] | None = None
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    next: list[Annotated[ExpectedAction, BeforeValidator(_actor_shorthand)]] | None = None
+    notify: list[Annotated[ExpectedAction, BeforeValidator(_actor_shorthand)]] | None = None
+    rules: list[str] | None = None
+    legal_basis: list[str] | None = None
+    path: list[str] | None = None
+    catch_all: bool | None = None
+    error_field: str | None = Field(default=None, description="Expect a ConcernError naming this field.")
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    event: dict[str, Any]
+    expect: Expectation
+    source: Source | None = None
+    assumed: bool = False
+    note: str | None = None
+
+
+class ExamplesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan: str
+    examples: list[Example] = Field(min_length=1)
+
+
+@dataclass
+class ExampleResult:
+    file: str
+    line: int
+    name: str
+    failures: list[str] = field(default_factory=list)
+    decision: Decision | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def example_files(paths: list[str]) -> list[Path]:
+    """``*.examples.yaml`` files named or found under the given paths."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(p.glob(f"*{EXAMPLES_SUFFIX}")))
+        elif p.name.endswith(EXAMPLES_SUFFIX):
+            out.append(p)
+        elif p.suffix in (".yaml", ".yml"):
+            # a plan file: run the examples kept beside it
+            out.append(p.with_name(p.name[: -len(p.suffix)] + EXAMPLES_SUFFIX))
+        else:
+            out.append(p)
+    return out
+
+
+def is_examples_file(path: Path) -> bool:
+    """A routing examples file by its name (``*.examples.yaml``, ``*.examples.yml``)."""
+    return path.name.endswith((EXAMPLES_SUFFIX, ".examples.yml"))
+
+
+def load_examples(path: Path) -> tuple[ExamplesFile, YamlDocument]:
+    """An examples file, checked against its format; PlanError with positions otherwise."""
+    doc = read_document(path, str(path))
+    try:
+        return ExamplesFile.model_validate(doc.data), doc
+    except ValidationError as exc:
+        raise PlanError(pydantic_problems(exc, doc, ExamplesFile), str(path)) from None
+
+
+def _same_time(a: dt.datetime | None, b: dt.datetime | None) -> bool:
+    return a == b
+
+
+def _compare_action(where: str, expected: ExpectedAction, got: Action) -> list[str]:
+    out: list[str] = []
+    if expected.actor != got.actor:
+        out.append(f"{where}: expected actor {expected.actor!r}, got {got.actor!r}")
+        return out
+    if expected.step is not None and expected.step != got.step:
+        out.append(f"{where} ({got.actor}): expected step {expected.step!r}, got {got.step!r}")
+    if expected.contacts is not None:
+        got_contacts = [f"{c.channel.value}:{c.value}" for c in got.contacts]
+        if expected.contacts != got_contacts:
+            out.append(f"{where} ({got.actor}): expected contacts {expected.contacts}, got {got_contacts}")
+    if expected.available_from is not None and not _same_time(expected.available_from, got.available_from):
+        out.append(
+            f"{where} ({got.actor}): expected available_from {expected.available_from.isoformat()}, "
+            f"got {got.available_from.isoformat()}"
+        )
+    if expected.act_by is not None:
+        want = None if expected.act_by == "none" else expected.act_by
+        if not _same_time(want, got.act_by):
+            out.append(
+                f"{where} ({got.actor}): expected act_by {want.isoformat() if isinstance(want, dt.datetime) else None}, "
+                f"got {got.act_by.isoformat() if got.act_by else None}"
+            )
+    if expected.role is not None and expected.role != got.role:
+        out.append(f"{where} ({got.actor}): expected role {expected.role!r}, got {got.role!r}")
+    return out
+
+
+def _compare(expect: Expectation, decision: Decision) -> list[str]:
+    out: list[str] = []
+    for key in ("next", "notify"):
+        wanted: list[ExpectedAction] | None = getattr(expect, key)
+        if wanted is None:
+            continue
+        got: list[Action] = getattr(decision, key)
+        if len(wanted) != len(got):
+            out.append(f"{key}: expected {[w.actor for w in wanted]}, got {[g.actor for g in got]}")
+            continue
+        for i, (w, g) in enumerate(zip(wanted, got, strict=True)):
+            out.extend(_compare_action(f"{key}[{i}]", w, g))
+    if expect.rules is not None and expect.rules != decision.rules:
+        out.append(f"rules: expected {expect.rules}, got {decision.rules}")
+    if expect.legal_basis is not None and expect.legal_basis != [lb.value for lb in decision.legal_basis]:
+        out.append(f"legal_basis: expected {expect.legal_basis}, got {[lb.value for lb in decision.legal_basis]}")
+    if expect.path is not None and expect.path != decision.path:
+        out.append(f"path: expected {expect.path}, got {decision.path}")
+    if expect.catch_all is not None and expect.catch_all != decision.catch_all:
+        out.append(f"catch_all: expected {expect.catch_all}, got {decision.catch_all}")
+    return out
+
+
+def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
+    """Run every example of one examples file against its plan (the plan file beside it)."""
+    examples, doc = load_examples(path)
+    if plan is None:
+        plan_path = path.with_name(path.name[: -len(EXAMPLES_SUFFIX)] + ".yaml")
+        plan = load_plan(plan_path)
+    if plan.municipality.slug != examples.plan:
+        line, col = doc.position(("plan",))
+        message = f"examples are for plan {examples.plan!r} but the plan beside them is {plan.municipality.slug!r}"
+        raise PlanError([Problem.of("BK207", file=str(path), line=line, col=col, message=message)])
+    results: list[ExampleResult] = []
+    for i, ex in enumerate(examples.examples):
+        line, _ = doc.position(("examples", i))
+        result = ExampleResult(str(path), line, ex.name)
+        try:
+            decision = plan.route(ex.event)
+        except ConcernError as exc:
+            if ex.expect.error_field is None:
+                result.failures.append(f"unexpected ConcernError: {exc}")
+            elif ex.expect.error_field != exc.field:
+                result.failures.append(
+                    f"expected a ConcernError on {ex.expect.error_field!r}, got one on {exc.field!r}"
+                )
+            results.append(result)
+            continue
+        except BeredskabError as exc:
+            result.failures.append(f"error: {exc}")
+            results.append(result)
+            continue
+        result.decision = decision
+        if ex.expect.error_field is not None:
+            result.failures.append(f"expected a ConcernError on {ex.expect.error_field!r}, got a decision")
+        result.failures.extend(_compare(ex.expect, decision))
+        results.append(result)
+    return results

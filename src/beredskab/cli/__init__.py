@@ -1,0 +1,63 @@
+"""The ``beredskab`` command: parse arguments, build the parts, run, return an exit code.
+
+One module per command group (``route``, ``plans``: validate, test, schema); output
+formats are reporters in registries keyed by name (``reporters``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from .._errors import BeredskabError
+from . import common, plans, route
+
+__all__ = ["build_parser", "main"]
+
+_MAIN_EPILOG = """\
+examples:
+  beredskab validate plans/ --no-info
+  beredskab route koege --not-acute --age 16 --at 2026-11-23T20:00+01:00 --format text
+  beredskab test plans/
+  beredskab schema > schema/plan.schema.json
+
+exit codes: 0 ok; 1 validate found errors or test had a failure; 2 bad event, plan,
+path or usage. 'beredskab COMMAND --help' explains each command.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="beredskab",
+        # explicit line breaks: the raw formatter (kept for the epilog's examples) does not wrap
+        description="Municipal readiness plans against radicalisation and extremism: validate plan\n"
+        "files and route concerns to who acts next, how to reach them, by when, and why.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"beredskab {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    route.add_parser(sub)
+    plans.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BeredskabError as exc:
+        common.err(str(exc))
+        return common.EXIT_USAGE
+    except BrokenPipeError:
+        # the reader went away (``| head``): the report is incomplete, so do not claim
+        # success; 141 is what shells report for SIGPIPE, so ``pipefail`` sees it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,152 @@
+"""Plan authors' commands: ``validate`` (checks), ``test`` (routing examples), ``schema``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import Any
+
+from .._errors import PlanError
+from .._problems import Severity
+from . import common
+from .reporters import PROBLEM_REPORTERS, resolve_problem_format
+
+__all__ = ["add_parsers"]
+
+_VALIDATE_EPILOG = """\
+examples:
+  beredskab validate plans/                        every plan in the folder; assumptions listed as info
+  beredskab validate plans/koege.yaml --no-info    errors and warnings only
+  beredskab validate plans/ --format github        annotations in a GitHub Actions log
+  beredskab validate plans/ --format json          {"files_checked": N, "problems": [...]}
+"""
+
+
+_TEST_EPILOG = """\
+examples:
+  beredskab test plans/                  every plans/*.examples.yaml
+  beredskab test plans/koege.yaml -v     the examples beside one plan, passes listed too
+
+Ends with 'N passed, M failed'. Exit 0 all pass, 1 a failure, 2 a missing or unusable file.
+"""
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..analysis.validate import validate  # the checks load only for this command
+
+    fmt = resolve_problem_format(args.format)
+    report = validate(args.paths, as_of=args.as_of)
+    for path, why in report.unusable:
+        common.err(f"{path}: {why}")
+    problems = [p for p in report.problems if not (args.no_info and p.severity is Severity.INFO)]
+    text = PROBLEM_REPORTERS[fmt](problems, len(report.files))
+    if text:
+        print(text)
+    if report.unusable:
+        return common.EXIT_USAGE
+    return common.EXIT_FAIL if report.failed(strict=args.strict) else common.EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from ..analysis.examples import example_files, run_examples
+
+    files = example_files(args.paths)
+    if not files:
+        common.err("no *.examples.yaml files found in " + ", ".join(args.paths))
+        return common.EXIT_USAGE
+    # every file is checked before any runs, so a typo does not leave a half-printed report
+    missing = [f for f in files if not f.is_file()]
+    for f in missing:
+        common.err(f"{f}: no such examples file")
+    if missing:
+        return common.EXIT_USAGE
+    passed = failed = 0
+    for f in files:
+        try:
+            results = run_examples(f)
+        except PlanError as exc:
+            common.err(str(exc))
+            return common.EXIT_USAGE
+        for r in results:
+            if r.passed:
+                passed += 1
+                if args.verbose:
+                    print(f"PASS {r.file}:{r.line}: {r.name}")
+                continue
+            failed += 1
+            print(f"FAIL {r.file}:{r.line}: {r.name}")
+            for line in r.failures:
+                print(f"     - {line}")
+            if r.decision is not None:
+                print("     decision: rules " + ", ".join(r.decision.rules))
+                for line in r.decision.explanation:
+                    print(f"       {line}")
+    print(f"{passed} passed, {failed} failed")
+    return common.EXIT_FAIL if failed else common.EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ..spec.schema import plan_json_schema
+
+    print(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
+    return common.EXIT_OK
+
+
+def add_parsers(sub: Any) -> None:
+    v = sub.add_parser(
+        "validate",
+        help="check plan files; problems as file:line:col: severity code message",
+        description="Check plan files or folders of plans; each problem prints as\n"
+        "file:line:col: severity code message. Exit 0 clean, 1 errors found (or warnings\n"
+        "with --strict), 2 usage or I/O error. Check codes are documented in docs/checks.md.",
+        epilog=_VALIDATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    v.add_argument("paths", nargs="+", metavar="PATH", help="plan files or folders")
+    v.add_argument(
+        "--format",
+        choices=["auto", *sorted(PROBLEM_REPORTERS)],
+        default="auto",
+        help="text, json, github annotations; auto = github under GITHUB_ACTIONS, else text",
+    )
+    v.add_argument("--strict", action="store_true", help="warnings fail too")
+    v.add_argument(
+        "--no-info", action="store_true", help="hide info findings (by default every assumed value is listed as info)"
+    )
+    v.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="judge revision dates as of this day (default today)",
+    )
+    v.set_defaults(func=cmd_validate)
+
+    t = sub.add_parser(
+        "test",
+        help="run the routing examples kept beside plans (*.examples.yaml)",
+        description="Run plan authors' routing examples. PATH is an examples file, a plan file (its\n"
+        "examples beside it) or a folder. Prints each failure with the decision's explanation.",
+        epilog=_TEST_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    t.add_argument("paths", nargs="+", metavar="PATH", help="examples files, plan files or folders")
+    t.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
+    t.set_defaults(func=cmd_test)
+
+    s = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the plan format",
+        description="Print the JSON Schema generated from the plan models "
+        "(committed as schema/plan.schema.json; regenerate with "
+        "'beredskab schema > schema/plan.schema.json').",
+    )
+    s.set_defaults(func=cmd_schema)

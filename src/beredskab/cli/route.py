@@ -1,0 +1,163 @@
+"""``beredskab route``: one concern, from flags or a JSON event, through one plan."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .._errors import ConcernError, PlanError
+from ..loader import load_plan
+from ..routing.calendar import ZONE
+from . import common
+from .reporters import DECISION_REPORTERS
+
+__all__ = ["add_parser"]
+
+_ROUTE_EPILOG = """\
+examples:
+  beredskab route plans/koege.yaml --not-acute --age 25 --at 2026-11-23T10:00+01:00
+  beredskab route koege --acute --age 16 --format text
+  beredskab route plans/kbh.yaml --step infohus_assessment --finding relevant=true --severity high --not-acute --age 30
+  echo '{"acute": false, "age": 17, "received_at": "2026-11-23T20:00:00+01:00"}' | beredskab route herning --event -
+
+The event is JSON with the contract's Concern fields (received_at, acute, age, reporter,
+step, findings, severity, topic). Flags override fields of --event. Without --at, the
+concern is taken as received now (Europe/Copenhagen). Exit 0 with the decision; exit 2
+with a message naming the field on a bad event or plan.
+"""
+
+
+def _resolve_plan_path(text: str) -> Path:
+    """A plan file path, or a slug found as ``plans/<slug>.yaml``."""
+    p = Path(text)
+    if p.exists() or p.suffix in (".yaml", ".yml"):
+        return p
+    candidate = Path("plans") / f"{text}.yaml"
+    return candidate if candidate.exists() else p
+
+
+def _parse_bool(text: str) -> bool | None:
+    low = text.strip().lower()
+    if low in ("true", "yes", "1"):
+        return True
+    if low in ("false", "no", "0"):
+        return False
+    if low in ("null", "none", "unknown"):
+        return None
+    raise ConcernError("findings", f"finding value {text!r} must be true, false or null")
+
+
+def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    event: dict[str, Any] = {}
+    if args.event:
+        where = "stdin" if args.event == "-" else args.event
+        try:
+            data = sys.stdin.buffer.read() if args.event == "-" else Path(args.event).read_bytes()
+        except OSError as exc:
+            raise ConcernError("event", f"cannot read {args.event}: {exc.strerror}") from None
+        try:
+            # bytes, decoded here, so a non-UTF-8 file is a bad event rather than a
+            # UnicodeDecodeError; utf-8-sig because Windows editors write a BOM
+            raw = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConcernError(
+                "event", f"{where}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+            ) from None
+        try:
+            event = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ConcernError("event", f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        if not isinstance(event, dict):
+            raise ConcernError("event", f"the event must be a JSON object, not {_json_type(event)}")
+    if args.at is not None:
+        event["received_at"] = args.at
+    elif "received_at" not in event:
+        event["received_at"] = dt.datetime.now(ZONE).replace(microsecond=0).isoformat()
+    if args.acute is not None:
+        event["acute"] = args.acute
+    if args.age is not None:
+        event["age"] = None if args.age.lower() in ("unknown", "null") else _int_age(args.age)
+    for key in ("reporter", "step", "severity", "topic"):
+        value = getattr(args, key)
+        if value is not None:
+            event[key] = value
+    for item in args.finding or []:
+        if "=" not in item:
+            raise ConcernError("findings", f"--finding {item!r}: write NAME=true|false|null, e.g. ready_to_act=false")
+        name, _, value = item.partition("=")
+        findings = event.setdefault("findings", {})
+        if not isinstance(findings, dict):
+            # the event's own findings are not an object: nothing to add the flag to
+            raise ConcernError(
+                "findings", f"the event's findings must be an object of booleans, not {_json_type(findings)}"
+            )
+        findings[name.strip()] = _parse_bool(value)
+    return event
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages about the event file."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _int_age(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ConcernError("age", f"{text!r} is not a whole number of years (or 'unknown')") from None
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    try:
+        plan = load_plan(_resolve_plan_path(args.plan))
+        decision = plan.route(_event_from_args(args))
+    except PlanError as exc:
+        common.err(str(exc))
+        return common.EXIT_USAGE
+    except ConcernError as exc:
+        common.err(f"bad event: {exc}")
+        return common.EXIT_USAGE
+    print(DECISION_REPORTERS[args.format](decision))
+    return common.EXIT_OK
+
+
+def add_parser(sub: Any) -> None:
+    r = sub.add_parser(
+        "route",
+        help="route one concern through a plan and print the decision",
+        description="Route one concern through a plan: who acts next, how to reach them, by when, and why.",
+        epilog=_ROUTE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument("plan", metavar="PLAN", help="plan file (plans/koege.yaml) or slug (koege)")
+    r.add_argument("--event", metavar="FILE", help="JSON event file, or - for standard input")
+    acute = r.add_mutually_exclusive_group()
+    acute.add_argument("--acute", dest="acute", action="store_const", const=True, help="illegal acts or danger now")
+    acute.add_argument("--not-acute", dest="acute", action="store_const", const=False, help="no immediate danger")
+    r.add_argument("--age", metavar="YEARS", help="age of the person (0-130), or 'unknown'")
+    r.add_argument("--at", metavar="TIME", help="received_at, ISO 8601 with offset, e.g. 2026-11-23T10:00+01:00")
+    r.add_argument("--reporter", choices=["professional", "citizen", "relative", "police", "hotline"])
+    r.add_argument("--step", metavar="STEP", help="the step just completed (default: intake)")
+    r.add_argument(
+        "--finding",
+        metavar="NAME=VALUE",
+        action="append",
+        help="what the step found: ready_to_act, security_threat, relevant, psychiatric, in_custody, consent "
+        "= true|false|null (repeatable)",
+    )
+    r.add_argument("--severity", choices=["high", "medium", "low"])
+    r.add_argument("--topic", choices=["radicalisation", "school_shooting", "negative_social_control"])
+    r.add_argument("--format", choices=sorted(DECISION_REPORTERS), default="json", help="output format (default json)")
+    r.set_defaults(func=cmd_route)

@@ -1,0 +1,196 @@
+"""The contract's event (Concern) and answer (Decision), as pydantic models.
+
+A Concern carries facts only: no names, CPR numbers or free text; unknown fields are
+rejected. See ``shared/contract.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+
+from .._errors import ConcernError, suggest
+from ..spec.vocabulary import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
+
+__all__ = ["Action", "Concern", "ContactPoint", "Decision", "Findings", "SourceRef", "parse_concern"]
+
+
+class Findings(BaseModel):
+    """What the completed step found. Each finding is optional (null = not established)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ready_to_act: StrictBool | None = Field(default=None, description="handlingsparat")
+    security_threat: StrictBool | None = None
+    relevant: StrictBool | None = None
+    psychiatric: StrictBool | None = None
+    in_custody: StrictBool | None = None
+    consent: StrictBool | None = None
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+class Concern(BaseModel):
+    """A concern about a person, described by facts only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    received_at: AwareDatetime = Field(description="When the concern arrived; ISO 8601 with offset.")
+    acute: StrictBool
+    age: Annotated[int, Field(ge=0, le=130, strict=True)] | None = None
+    reporter: Reporter = Reporter.CITIZEN
+    step: Annotated[str, Field(min_length=1, max_length=64)] = "intake"
+    findings: Findings = Field(default_factory=Findings)
+    severity: SeverityLevel | None = None
+    topic: Topic = Topic.RADICALISATION
+
+    @field_validator("received_at", mode="before")
+    @classmethod
+    def _iso_text(cls, v: Any) -> Any:
+        # pydantic would read a number as a Unix timestamp; the contract asks for ISO 8601
+        if isinstance(v, dt.datetime) or (isinstance(v, str) and _ISO_DATETIME.match(v)):
+            return v
+        raise ValueError("must be an ISO 8601 date-time with offset, e.g. 2026-11-23T10:00:00+01:00")
+
+    @field_validator("received_at")
+    @classmethod
+    def _plausible_time(cls, v: dt.datetime) -> dt.datetime:
+        # deadlines and next openings are computed from it: keep far from datetime's limits
+        if not 1970 <= v.year <= 2200:
+            raise ValueError("must be between the years 1970 and 2200")
+        return v
+
+
+_CONCERN_FIELDS = list(Concern.model_fields)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p.startswith(("function-", "constrained-")))]
+    # union members appear as type names in pydantic's loc; keep the field names only
+    keep: list[str] = []
+    for p in parts:
+        if keep and keep[0] == "findings" and len(keep) == 1:
+            keep.append(p)
+            break
+        if p in _CONCERN_FIELDS or not keep:
+            keep.append(p)
+    return ".".join(keep) or "concern"
+
+
+def parse_concern(data: Concern | dict[str, Any]) -> Concern:
+    """A Concern from a dict (or itself), or ConcernError naming the first bad field."""
+    if isinstance(data, Concern):
+        return data
+    if not isinstance(data, dict):
+        raise ConcernError(
+            "concern", f"expected an object with fields {', '.join(_CONCERN_FIELDS)}, got {type(data).__name__}"
+        )
+    try:
+        return Concern.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = tuple(err["loc"])
+        field = _field_name(loc)
+        etype = err["type"]
+        if etype == "extra_forbidden":
+            allowed = list(Findings.model_fields) if field.startswith("findings") else _CONCERN_FIELDS
+            guess = suggest(str(loc[-1]), allowed)
+            raise ConcernError(
+                field,
+                "unknown field; concerns carry facts only (no names, CPR numbers or free text)",
+                guess,
+            ) from None
+        if etype == "missing":
+            raise ConcernError(field, "is required") from None
+        if etype == "timezone_aware":
+            raise ConcernError(
+                field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)"
+            ) from None
+        msg = err["msg"].removeprefix("Value error, ")
+        ctx = err.get("ctx") or {}
+        guess = None
+        if etype == "enum" and "expected" in ctx:
+            options = [o.strip(" '") for o in str(ctx["expected"]).replace(" or ", ", ").split(",")]
+            guess = suggest(str(err.get("input")), options)
+        raise ConcernError(field, msg[0].lower() + msg[1:], guess) from None
+
+
+# --- the answer ----------------------------------------------------------------------
+
+
+class ContactPoint(BaseModel):
+    """How to reach an actor."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: Channel
+    value: str
+    label: str | None = None
+
+
+class EscalationNote(BaseModel):
+    """Who takes over, and from when, if the action's deadline passes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    on: Literal["deadline_passed"]
+    actor: str
+    name: str
+    from_: dt.datetime | None = Field(default=None, alias="from")
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Action(BaseModel):
+    """One actor performing one step."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: str
+    actor: str
+    name: str
+    kind: ActorKind
+    contacts: list[ContactPoint]
+    available_from: dt.datetime
+    act_by: dt.datetime | None = None
+    role: Literal["primary", "escalation"] = "primary"
+    escalation: list[EscalationNote] = Field(default_factory=list)
+
+
+class SourceRef(BaseModel):
+    """Where in the plan text a deciding rule comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    section: str | None = None
+    quote: str | None = None
+    assumed: bool = False
+    note: str | None = None
+
+
+class Decision(BaseModel):
+    """Who acts next, how to reach them, by when, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan: str
+    next: list[Action]
+    notify: list[Action]
+    rules: list[str]
+    legal_basis: list[LegalBasis]
+    sources: list[SourceRef]
+    path: list[str]
+    explanation: list[str]
+    catch_all: bool = False
+    received_at: dt.datetime
+    assumptions: list[str] = Field(
+        default_factory=list, description="Facts this answer rests on that the plan text does not give."
+    )
+
+
+FINDING_NAMES = FINDINGS

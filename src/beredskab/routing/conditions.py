@@ -1,0 +1,162 @@
+"""What a condition means: durable-rules expressions, and two- and three-valued evaluation.
+
+All of it reads conditions through the facts table (:mod:`.facts`). Routing fires the
+durable-rules expressions and evaluates two-valued to follow the expected path; the
+validator's analyses evaluate three-valued on partial facts. Hot loops compile a
+condition once (:func:`compile_condition`) and evaluate the compiled form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..spec.model import Condition
+from .facts import TIME, children, dimension_of, iter_conditions, leaf_facts, read_keys
+
+__all__ = [
+    "TIME",
+    "CompiledCondition",
+    "admissible",
+    "compile_condition",
+    "eval3",
+    "holds",
+    "read_keys",
+    "reads",
+    "to_durable",
+]
+
+
+# --- conditions -> durable-rules expressions ------------------------------------------
+
+
+def _member(key: str, values: tuple[str, ...]) -> dict[str, Any]:
+    if len(values) == 1:
+        return {key: values[0]}
+    return {"$or": [{key: v} for v in values]}
+
+
+def to_durable(cond: Condition) -> dict[str, Any]:
+    """A durable-rules ``m`` expression equivalent to ``cond`` over the flat facts."""
+    parts: list[dict[str, Any]] = [_member(key, allowed) for key, allowed in leaf_facts(cond)]
+    for key, _, sub in children(cond):
+        if key == "all":
+            parts.append(to_durable(sub))
+    if cond.any:
+        parts.append({"$or": [to_durable(sub) for sub in cond.any]})
+    if cond.not_ is not None:
+        parts.append(_negate(to_durable(cond.not_)))
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _negate(expr: dict[str, Any]) -> dict[str, Any]:
+    """De Morgan down to the leaves: durable-rules has ``$neq`` but no general ``not``.
+
+    Every fact is always present in the event (unknowns are the string ``unknown``), so
+    ``$neq`` is an exact complement of equality.
+    """
+    ((op, arg),) = expr.items()
+    if op == "$and":
+        return {"$or": [_negate(e) for e in arg]}
+    if op == "$or":
+        return {"$and": [_negate(e) for e in arg]}
+    if op == "$neq":
+        return dict(arg)
+    return {"$neq": {op: arg}}
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCondition:
+    """A condition as plain tuples: its leaf tests and compiled sub-conditions."""
+
+    tests: tuple[tuple[str, frozenset[str]], ...]
+    all: tuple[CompiledCondition, ...]
+    any: tuple[CompiledCondition, ...]
+    not_: CompiledCondition | None
+
+    def eval3(self, facts: Mapping[str, str]) -> bool | None:
+        """True, False, or None when facts it reads are not fixed in ``facts``."""
+        unknown = False
+        for key, allowed in self.tests:
+            value = facts.get(key)
+            if value is None:
+                unknown = True
+            elif value not in allowed:
+                return False
+        for sub in self.all:
+            verdict = sub.eval3(facts)
+            if verdict is False:
+                return False
+            if verdict is None:
+                unknown = True
+        if self.any:
+            subs = [sub.eval3(facts) for sub in self.any]
+            if any(v is True for v in subs):
+                pass
+            elif all(v is False for v in subs):
+                return False
+            else:
+                unknown = True
+        if self.not_ is not None:
+            inner = self.not_.eval3(facts)
+            if inner is True:
+                return False
+            if inner is None:
+                unknown = True
+        return None if unknown else True
+
+    def holds(self, facts: Mapping[str, Any]) -> bool:
+        """On complete facts (every key it reads present)."""
+        return self.eval3(facts) is True
+
+
+def compile_condition(cond: Condition) -> CompiledCondition:
+    return CompiledCondition(
+        tests=tuple((key, frozenset(allowed)) for key, allowed in leaf_facts(cond)),
+        all=tuple(compile_condition(sub) for sub in cond.all or ()),
+        any=tuple(compile_condition(sub) for sub in cond.any or ()),
+        not_=compile_condition(cond.not_) if cond.not_ is not None else None,
+    )
+
+
+def eval3(cond: Condition, facts: Mapping[str, str]) -> bool | None:
+    """``cond`` on partial facts: True, False, or None when facts it reads are not fixed."""
+    return compile_condition(cond).eval3(facts)
+
+
+def holds(cond: Condition, facts: Mapping[str, Any]) -> bool:
+    """``cond`` on complete facts (every key it reads present)."""
+    return eval3(cond, facts) is True
+
+
+def reads(cond: Condition) -> list[str]:
+    """Dimensions ``cond`` reads, in a fixed order (time facts map to the time dimension)."""
+    out: dict[str, None] = {}
+    for c, _ in iter_conditions(cond):
+        for key, _allowed in leaf_facts(c, by_rank=True):
+            out.setdefault(dimension_of(key))
+    return list(out)
+
+
+def admissible(cond: Condition, key: str, universe: Iterable[str]) -> frozenset[str]:
+    """Values of ``key`` (``step``, ``age_band``) at which ``cond`` can hold, judging only that key.
+
+    A sound over-approximation: ``all`` intersects, ``any`` unites, and a ``not`` narrows
+    only when it constrains nothing but ``key``.
+    """
+    result = frozenset(universe)
+    value = getattr(cond, key)
+    if value is not None:
+        result &= frozenset(value)
+    for sub in cond.all or []:
+        result &= admissible(sub, key, result)
+    if cond.any:
+        result &= frozenset().union(*(admissible(sub, key, result) for sub in cond.any))
+    inner = cond.not_
+    if inner is not None and inner.model_fields_set == {key}:
+        result -= frozenset(getattr(inner, key) or [])
+    return result

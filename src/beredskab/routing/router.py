@@ -1,0 +1,321 @@
+"""Compiling a plan for routing, and routing one concern to a Decision.
+
+Compilation (once per loaded plan): schedules -> :class:`CompiledSchedule`, conditions
+-> durable-rules expressions in a private :class:`RuleEngine`, steps and rules -> the
+:class:`RoutingGraph`, and each action's static parts (name, kind, contacts).
+
+Routing: the concern becomes a flat dict of facts (age band, time facts at
+``received_at``...); durable-rules fires the first matching rule (ordered first match by
+priority); the rule's actions get ``available_from`` / ``act_by`` from the calendar, and
+the decision gets its path from the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from dataclasses import dataclass
+from typing import Any
+
+from .._errors import ConcernError, suggest
+from ..spec.model import ActionSpec, Actor, CatchAll, NationalCatalogue, PlanSpec, Rule, Schedule
+from ..spec.vocabulary import FINDINGS
+from ._engine import RuleEngine
+from ._fast import construct
+from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
+from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef
+from .conditions import compile_condition, to_durable
+from .facts import HOLIDAY, finding_key, open_key, read_keys, tri, yes_no
+from .graph import RoutingGraph
+
+__all__ = ["CATCH_ALL_ID", "CompiledPlan"]
+
+CATCH_ALL_ID = "catch-all"
+Facts = dict[str, Any]
+
+
+# --- compiled actions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CompiledAction:
+    spec: ActionSpec
+    actor: Actor
+    schedule: CompiledSchedule
+    contacts: tuple[ContactPoint, ...]
+    escalations_closed: tuple[_CompiledAction, ...]
+    escalations_deadline: tuple[tuple[str, str], ...]  # (actor id, name)
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    id: str
+    rule: Rule | CatchAll
+    next: tuple[_CompiledAction, ...]
+    notify: tuple[_CompiledAction, ...]
+    source: SourceRef
+    assumptions: tuple[str, ...]
+
+
+class CompiledPlan:
+    """Everything routing needs, computed once from a checked plan."""
+
+    def __init__(self, plan: PlanSpec, national: NationalCatalogue) -> None:
+        self.slug = plan.municipality.slug
+        self.plan = plan
+        self.actors: dict[str, Actor] = {**{n: national.actors[n] for n in plan.national_actors}, **plan.actors}
+        specs: dict[str, Schedule] = {**national.schedules, **plan.schedules}
+        self.schedules = {sid: CompiledSchedule(sid, s) for sid, s in specs.items()}
+        self.steps = dict(plan.steps)
+        self._band_by_age: list[str] = [""] * 131
+        self.unknown_band = ""
+        for bid, band in plan.age_bands.items():
+            if band.unknown:
+                self.unknown_band = bid
+            elif band.min is not None and band.max is not None:
+                for age in range(band.min, band.max + 1):
+                    self._band_by_age[age] = bid
+        self.rules = [self._compile_rule(r.id, r) for r in plan.rules]
+        self.catch_all = self._compile_rule(CATCH_ALL_ID, plan.catch_all)
+        used = read_keys(r.when for r in plan.rules)
+        # facts go to durable-rules as JSON on every route: compute only those rules read
+        self._finding_keys = tuple((finding_key(n), n) for n in FINDINGS if finding_key(n) in used)
+        self._schedule_keys = tuple(
+            (open_key(sid), self.schedules[sid]) for sid in self.schedules if open_key(sid) in used
+        )
+        self._uses_holiday = HOLIDAY in used
+        self._conditions = [compile_condition(r.when) for r in plan.rules]
+        # the expected path depends on every fact but the step and the findings
+        path_keys = ["acute", "band", "reporter", "topic", "severity"]
+        path_keys += [key for key, _ in self._schedule_keys] + ([HOLIDAY] if self._uses_holiday else [])
+        self._path_key = operator.itemgetter(*path_keys)
+        self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
+        self._paths: dict[tuple[Any, ...], list[str]] = {}
+
+    @functools.cached_property
+    def graph(self) -> RoutingGraph:
+        """The routing graph, built on first use (routing rarely needs it; analyses do)."""
+        return RoutingGraph(self.plan)
+
+    # -- compilation helpers
+
+    def _compile_action(self, spec: ActionSpec, step: str | None = None, via: Any = None) -> _CompiledAction:
+        actor = self.actors[spec.actor]
+        channels = via if via is not None else spec.via
+        contacts = tuple(
+            ContactPoint.model_construct(channel=c.channel, value=c.value, label=c.label)
+            for c in actor.contacts
+            if channels is None or c.channel in channels
+        )
+        closed = tuple(
+            self._compile_action(ActionSpec(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via)
+            for e in spec.escalation
+            if e.on == "closed"
+        )
+        deadline = tuple((e.actor, self.actors[e.actor].name) for e in spec.escalation if e.on == "deadline_passed")
+        return _CompiledAction(spec, actor, self.schedules[actor.schedule], contacts, closed, deadline)
+
+    def _compile_rule(self, rid: str, rule: Rule | CatchAll) -> _CompiledRule:
+        source = SourceRef.model_construct(
+            rule=rid,
+            section=rule.source.section if rule.source else None,
+            quote=rule.source.quote if rule.source else None,
+            assumed=rule.assumed,
+            note=rule.note,
+        )
+        nxt = tuple(self._compile_action(a) for a in rule.next)
+        notify = tuple(self._compile_action(a) for a in rule.notify)
+        assumptions: list[str] = []
+        if rule.assumed:
+            assumptions.append(f"rule {rid}: {rule.note}")
+        seen: set[str] = set()
+        for act in nxt + notify + tuple(e for a in nxt + notify for e in a.escalations_closed):
+            if act.actor.assumed and act.spec.actor not in seen:
+                assumptions.append(f"{act.actor.name}: {act.actor.note}")
+            if act.schedule.assumed and act.schedule.id not in seen:
+                assumptions.append(f"{act.schedule.spec.name or act.schedule.id}: {act.schedule.spec.note}")
+            seen.update({act.spec.actor, act.schedule.id})
+            if act.spec.deadline is not None and act.spec.deadline.assumed:
+                assumptions.append(f"deadline for {act.actor.name}: {act.spec.deadline.note}")
+        return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)))
+
+    # -- routing
+
+    def band_of(self, age: int | None) -> str:
+        return self.unknown_band if age is None else self._band_by_age[age]
+
+    def facts(self, concern: Concern) -> Facts:
+        """The flat facts the rules see: concern fields, age band, and the time facts they use.
+
+        Only schedules and findings some condition mentions are computed: the facts go to
+        durable-rules as JSON on every route.
+        """
+        at = concern.received_at
+        loc = at.astimezone(ZONE)
+        f = concern.findings
+        facts: Facts = {
+            "acute": "yes" if concern.acute else "no",
+            "band": self.unknown_band if concern.age is None else self._band_by_age[concern.age],
+            "reporter": concern.reporter.value,
+            "step": concern.step,
+            "topic": concern.topic.value,
+            "severity": concern.severity.value if concern.severity else "none",
+        }
+        for key, name in self._finding_keys:
+            facts[key] = tri(getattr(f, name))
+        if self._schedule_keys:
+            day = loc.date()
+            minute = loc.hour * 60 + loc.minute
+            for key, sched in self._schedule_keys:
+                facts[key] = yes_no(sched.open_at(day, minute))
+        if self._uses_holiday:
+            facts[HOLIDAY] = yes_no(public_holiday_name(loc.date()) is not None)
+        return facts
+
+    def check_step(self, concern: Concern) -> None:
+        if concern.step not in self.steps:
+            guess = suggest(concern.step, self.steps)
+            raise ConcernError(
+                "step", f"{concern.step!r} is not a step of plan {self.slug!r} ({', '.join(self.steps)})", guess
+            )
+
+    def first_match(self, facts: Facts) -> int:
+        """Index of the deciding rule by plain-Python first match (``len(rules)`` = catch-all)."""
+        for i, cond in enumerate(self._conditions):
+            if cond.holds(facts):
+                return i
+        return len(self._conditions)
+
+    def route(self, concern: Concern) -> Decision:
+        self.check_step(concern)
+        facts = self.facts(concern)
+        index = self.engine.fire(facts)
+        compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
+        loc = concern.received_at.astimezone(ZONE)
+        return self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute))
+
+    def expected_path(self, start: str, facts: Facts) -> list[str]:
+        """Steps expected from ``start`` to closure for this concern.
+
+        Follows the plan's own rules for the same concern with no findings established
+        (the ordinary course), one step after another, until a terminal step; where that
+        loops or stalls, the routing graph's shortest way to closure completes it.
+        """
+        key = (start, self._path_key(facts))
+        cached = self._paths.get(key)
+        if cached is not None:
+            return list(cached)
+        neutral = dict(facts, **{finding_key(name): "unknown" for name in FINDINGS})
+        path = [start]
+        step = start
+        while self.steps[step].terminal is None:
+            neutral["step"] = step
+            index = self.first_match(neutral)
+            rule = self.plan.catch_all if index >= len(self.plan.rules) else self.plan.rules[index]
+            nxt = rule.next[0].step
+            if nxt in path:
+                tail = self.graph.path(step)[1:]
+                path.extend(s for s in tail if s not in path)
+                break
+            path.append(nxt)
+            step = nxt
+        if len(self._paths) > 50_000:  # bounded: the fact space is finite but large
+            self._paths.clear()
+        self._paths[key] = path
+        return list(path)
+
+    def _action(
+        self, act: _CompiledAction, concern: Concern, role: str, lines: list[str], when: tuple[dt.date, int]
+    ) -> Action:
+        at = concern.received_at
+        available = at if act.schedule.open_at(*when) else act.schedule.next_opening(at)
+        if available is None:  # pragma: no cover - a schedule with hours always reopens
+            available = at
+        elif available != at:
+            lines.append(f"{act.actor.name} is closed at {_fmt(at)}; it can act from {_fmt(available)}.")
+        act_by = self._deadline(act, concern)
+        notes = [
+            EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
+            for aid, name in act.escalations_deadline
+        ]
+        action: Action = construct(
+            Action,
+            {
+                "step": act.spec.step,
+                "actor": act.spec.actor,
+                "name": act.actor.name,
+                "kind": act.actor.kind,
+                "contacts": list(act.contacts),
+                "available_from": available,
+                "act_by": act_by,
+                "role": role,
+                "escalation": notes,
+            },
+        )
+        return action
+
+    def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
+        deadline = act.spec.deadline
+        if deadline is None:
+            return None
+        if deadline.within is not None:
+            duration: str | None = deadline.within
+        else:
+            key = concern.severity.value if concern.severity else "unknown"
+            duration = (deadline.by_severity or {}).get(key)  # type: ignore[call-overload]
+        if duration is None:
+            return None
+        if deadline.clock == "opening_hours":
+            return act.schedule.add_open_time(concern.received_at, duration_minutes(duration))
+        return add_duration(concern.received_at, duration)
+
+    def _actions(
+        self, items: tuple[_CompiledAction, ...], concern: Concern, lines: list[str], when: tuple[dt.date, int]
+    ) -> list[Action]:
+        out = [self._action(a, concern, "primary", lines, when) for a in items]
+        for a in items:
+            if a.escalations_closed and not a.schedule.open_at(*when):
+                for esc in a.escalations_closed:
+                    out.append(self._action(esc, concern, "escalation", lines, when))
+                    lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
+        return out
+
+    def _decide(self, concern: Concern, compiled: _CompiledRule, facts: Facts, when: tuple[dt.date, int]) -> Decision:
+        rule = compiled.rule
+        is_catch_all = compiled.id == CATCH_ALL_ID
+        lines: list[str] = []
+        if is_catch_all:
+            lines.append("No rule of the plan covers this concern; the plan's catch-all answers it.")
+        lines.append(rule.explanation)
+        where = f" ({rule.source.section})" if rule.source else " (assumed, not in the plan text)"
+        lines.append(f"Decided by {'the catch-all' if is_catch_all else 'rule ' + compiled.id}{where}.")
+        nxt = self._actions(compiled.next, concern, lines, when)
+        notify = self._actions(compiled.notify, concern, lines, when)
+        path = self.expected_path(nxt[0].step, facts)
+        decision: Decision = construct(
+            Decision,
+            {
+                "plan": self.slug,
+                "next": nxt,
+                "notify": notify,
+                "rules": [compiled.id],
+                "legal_basis": list(rule.legal_basis),
+                "sources": [compiled.source],
+                "path": path,
+                "explanation": lines,
+                "catch_all": is_catch_all,
+                "received_at": concern.received_at,
+                "assumptions": list(compiled.assumptions),
+            },
+        )
+        return decision
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _fmt(moment: dt.datetime) -> str:
+    """``Mon 2026-11-23 08:00`` (strftime is slow enough to show on the routing hot path)."""
+    t = moment.astimezone(ZONE)
+    return f"{_WEEKDAYS[t.weekday()]} {t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"

@@ -1,0 +1,406 @@
+"""Safe YAML reading with positions: size, encoding, tabs, bombs, duplicate keys -> Problems.
+
+PyYAML only composes the node graph here (never constructs arbitrary objects); this
+module turns nodes into plain Python values itself, using the YAML 1.2 core schema
+(``yes``/``no`` stay strings, ``08:00`` stays a string, dates stay strings) and records
+the line and column of every key and value so that later errors can point at them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._problems import Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 20_000
+MAX_DEPTH = 50
+MAX_PROBLEMS_PER_KIND = 20
+
+PathT = tuple[Any, ...]
+
+_INT = re.compile(r"^[-+]?[0-9]+$|^0x[0-9a-fA-F]+$|^0o[0-7]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass
+class YamlDocument:
+    """Plain data plus where each value (and each mapping key) stands in the file."""
+
+    file: str
+    data: Any
+    value_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: PathT, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of ``path``, or of its nearest ancestor that exists."""
+        p = tuple(path)
+        while True:
+            if key and p in self.key_marks:
+                return self.key_marks[p]
+            if p in self.value_marks:
+                return self.value_marks[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+            key = False
+
+
+class YamlProblems(Exception):
+    """Raised inside this module with every problem found; the loader wraps it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.format() for p in problems))
+
+
+def _problem(file: str, line: int, col: int, code: str, message: str, hint: str | None = None) -> Problem:
+    return Problem.of(code, file=file, line=line, col=col, message=message, hint=hint)
+
+
+def _position_of_offset(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, or YamlProblems for size, missing file, encoding and tabs."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlProblems([_problem(display, 1, 1, "BK000", f"cannot read file: {exc.strerror}")]) from None
+    if size > MAX_BYTES:
+        raise YamlProblems(
+            [
+                _problem(
+                    display,
+                    1,
+                    1,
+                    "BK005",
+                    f"file is {size} bytes; plans are limited to {MAX_BYTES} bytes (1 MiB)",
+                )
+            ]
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblems([_problem(display, 1, 1, "BK000", f"cannot read file: {exc.strerror}")]) from None
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> str:
+    """UTF-8 text without BOM and without tabs, or YamlProblems naming where."""
+    if len(raw) > MAX_BYTES:
+        raise YamlProblems([_problem(display, 1, 1, "BK005", f"file is {len(raw)} bytes; the limit is 1 MiB")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _position_of_offset(good, len(good))
+        raise YamlProblems(
+            [
+                _problem(
+                    display,
+                    line,
+                    col,
+                    "BK004",
+                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+                )
+            ]
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    problems = []
+    for m in re.finditer("\t", text):
+        line, col = _position_of_offset(text, m.start())
+        problems.append(_problem(display, line, col, "BK003", "tab character; indent and separate with spaces"))
+        if len(problems) >= MAX_PROBLEMS_PER_KIND:
+            break
+    if problems:
+        raise YamlProblems(problems)
+    return text
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Node count after alias expansion, computed without expanding (memoised per node)."""
+    sizes: dict[int, int] = {}
+    # iterative post-order: aliases share node objects, so memoising by id is exact
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if done:
+            total = 1 + sum(sizes[id(c)] for c in children)
+            sizes[id(node)] = min(total, limit + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+        if len(sizes) > 10 * limit:
+            return limit + 1
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
+# libyaml 0.2.5 as bundled since PyYAML 6.0.2 has its own nesting limit (1000 flow levels), and
+# its scanner looks ahead across a run of '[' before it emits any event: it can fail there before
+# this module's own bound is reached. Its message, as libyaml writes it:
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
+
+
+def compose(text: str, display: str, loader: Any = None) -> tuple[yaml.Node | None, tuple[int, int] | None]:
+    """The document's node graph, built iteratively from parser events.
+
+    Building nodes here (not with PyYAML's recursive composer) bounds nesting depth
+    before anything recurses, and records where the first alias is used. Where libyaml's
+    own depth limit fires first, the text is read again with PyYAML's pure-Python parser,
+    so that every PyYAML gives the same answer: BK006 at the level past ``MAX_DEPTH``.
+    """
+    try:
+        return _compose(text, display, loader or _Loader)
+    except _LibyamlTooDeep:
+        return _compose(text, display, yaml.SafeLoader)
+
+
+class _LibyamlTooDeep(Exception):
+    """libyaml's nesting limit fired before this module's (see ``_LIBYAML_DEPTH``)."""
+
+
+def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tuple[int, int] | None]:
+    anchors: dict[str, yaml.Node] = {}
+    stack: list[tuple[yaml.Node, list[Any]]] = []
+    root: yaml.Node | None = None
+    documents = 0
+    first_alias: tuple[int, int] | None = None
+
+    def fail(mark: Any, code: str, message: str) -> YamlProblems:  # marks: C or Python
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return YamlProblems([_problem(display, line, col, code, message)])
+
+    def attach(node: yaml.Node) -> None:
+        nonlocal root
+        if stack:
+            stack[-1][1].append(node)
+        else:
+            root = node
+
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            mark: Any = event.start_mark
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise fail(event.start_mark, "BK001", "a plan file holds one YAML document, found a second")
+            elif isinstance(event, yaml.AliasEvent):
+                if first_alias is None:
+                    first_alias = (mark.line + 1, mark.column + 1)
+                if event.anchor not in anchors:
+                    raise fail(event.start_mark, "BK001", f"alias *{event.anchor} names no anchor")
+                attach(anchors[event.anchor])
+            elif isinstance(event, yaml.ScalarEvent):
+                node: yaml.Node = yaml.ScalarNode(event.tag or "", event.value, mark, None, event.style)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                attach(node)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(event.start_mark, "BK006", f"YAML nested deeper than {MAX_DEPTH} levels")
+                cls = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                node = cls(event.tag or "", [], mark, None, flow_style=event.flow_style)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                stack.append((node, []))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node, children = stack.pop()
+                if isinstance(node, yaml.MappingNode):
+                    node.value = list(zip(children[0::2], children[1::2], strict=True))
+                else:
+                    node.value = children
+                attach(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or str(exc)
+        if _LIBYAML_DEPTH in what and loader is not yaml.SafeLoader:
+            raise _LibyamlTooDeep from None
+        context = f" ({exc.context})" if exc.context else ""
+        raise fail(mark, "BK001", f"YAML syntax error: {what}{context}") from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position_of_offset(text, exc.position)
+        raise YamlProblems(
+            [
+                _problem(
+                    display,
+                    line,
+                    col,
+                    "BK001",
+                    f"character #x{exc.character:04x} is not allowed in YAML",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblems([_problem(display, 1, 1, "BK001", f"YAML error: {exc}")]) from None
+    return root, first_alias
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value: str = node.value
+    if node.style in ("'", '"', "|", ">"):
+        return value
+    if node.tag == _STANDARD_TAG + "str":
+        # an explicit !!str on a plain scalar
+        return value
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(value):
+        return int(value, 0) if value.startswith(("0x", "0o")) else int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    if value in (".inf", "+.inf", ".Inf", "+.Inf", ".INF"):
+        return math.inf
+    if value in ("-.inf", "-.Inf", "-.INF"):
+        return -math.inf
+    if value in (".nan", ".NaN", ".NAN"):
+        return math.nan
+    return value
+
+
+_PLAIN_TAGS = frozenset(_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+
+
+def _explicit_tag(node: yaml.Node) -> str | None:
+    """A tag other than the plain data types (``!!python/...``, ``!custom``), or None."""
+    tag = node.tag or ""
+    if tag in _PLAIN_TAGS or tag in ("!", ""):
+        return None
+    return tag
+
+
+def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
+    """Plain Python data with marks; duplicate keys and foreign tags are problems."""
+    doc = YamlDocument(display, None)
+    if node is None:
+        return doc
+    problems: list[Problem] = []
+
+    def build(n: yaml.Node, path: PathT) -> Any:
+        doc.value_marks.setdefault(path, _mark(n))
+        if len(path) > MAX_DEPTH:
+            raise YamlProblems([_problem(display, *_mark(n), "BK006", f"YAML nested deeper than {MAX_DEPTH} levels")])
+        tag = _explicit_tag(n)
+        if tag is not None and len(problems) < MAX_PROBLEMS_PER_KIND:
+            line, col = _mark(n)
+            problems.append(_problem(display, line, col, "BK007", f"YAML tag {tag!r} is not allowed in a plan"))
+        if isinstance(n, yaml.ScalarNode):
+            return _scalar(n)
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, col = _mark(key_node)
+                    problems.append(_problem(display, line, col, "BK001", "mapping keys must be plain text"))
+                    continue
+                key = _scalar(key_node)
+                if key == "<<":
+                    line, col = _mark(key_node)
+                    problems.append(
+                        _problem(
+                            display,
+                            line,
+                            col,
+                            "BK007",
+                            "merge keys ('<<') are not supported; write the keys out",
+                        )
+                    )
+                    continue
+                if not isinstance(key, str):
+                    key = str(key) if not isinstance(key, bool) else str(key).lower()
+                if key in out:
+                    line, col = _mark(key_node)
+                    first = doc.key_marks.get((*path, key), (0, 0))
+                    problems.append(
+                        _problem(
+                            display,
+                            line,
+                            col,
+                            "BK002",
+                            f"duplicate key {key!r} (first defined at line {first[0]})",
+                            "each key may appear once in a mapping",
+                        )
+                    )
+                    continue
+                doc.key_marks[(*path, key)] = _mark(key_node)
+                out[key] = build(value_node, (*path, key))
+            return out
+        return None
+
+    doc.data = build(node, ())
+    if problems:
+        raise YamlProblems(problems)
+    return doc
+
+
+def load_document(path: str | Path, display: str | None = None) -> YamlDocument:
+    """Read, check and convert one YAML file; raises YamlProblems with every problem found."""
+    path = Path(path)
+    display = display or str(path)
+    return parse_text(read_text(path, display), display)
+
+
+def parse_text(text: str, display: str) -> YamlDocument:
+    node, first_alias = compose(text, display)
+    if node is not None and first_alias is not None:
+        size = _expanded_size(node, MAX_NODES)
+        if size > MAX_NODES:
+            line, col = first_alias
+            raise YamlProblems(
+                [
+                    _problem(
+                        display,
+                        line,
+                        col,
+                        "BK006",
+                        f"aliases expand to more than {MAX_NODES} nodes (alias bomb?)",
+                        "write repeated parts out, or use fewer aliases",
+                    )
+                ]
+            )
+    return to_document(node, display)
+
+
+def iter_paths(data: Any, path: PathT = ()) -> Iterator[tuple[PathT, Any]]:
+    """Every (path, value) in a plain data tree, depth first."""
+    yield path, data
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from iter_paths(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from iter_paths(v, (*path, i))

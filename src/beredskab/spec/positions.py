@@ -1,0 +1,157 @@
+"""Pydantic validation errors as positioned Problems: a model's error locations -> YAML line:col."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .._errors import suggest
+from .._problems import Problem
+from ._yaml import YamlDocument
+
+__all__ = ["pydantic_problems"]
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete types inside Optional/Union/Annotated."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(tp):
+            out.extend(_unwrap(arg))
+        return out
+    return [tp]
+
+
+def _field_by_key(model: type[BaseModel], key: str) -> Any:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return info.annotation
+    return None
+
+
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class whose mapping sits at ``loc`` (to list its allowed keys)."""
+    current: list[Any] = [root]
+    for seg in loc:
+        nxt: list[Any] = []
+        for tp in current:
+            for t in _unwrap(tp):
+                origin = typing.get_origin(t)
+                if isinstance(t, type) and issubclass(t, BaseModel) and isinstance(seg, str):
+                    ann = _field_by_key(t, seg)
+                    if ann is not None:
+                        nxt.append(ann)
+                elif origin is dict:
+                    nxt.append(typing.get_args(t)[1])
+                elif origin is list and isinstance(seg, int):
+                    nxt.append(typing.get_args(t)[0])
+        if not nxt:
+            return None
+        current = nxt
+    for tp in current:
+        for t in _unwrap(tp):
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                return t
+    return None
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _yaml_path(loc: tuple[Any, ...], doc: YamlDocument) -> tuple[Any, ...]:
+    """Drop pydantic's union-member segments so the path names YAML nodes."""
+    path: list[Any] = []
+    for seg in loc:
+        candidate = (*tuple(path), seg)
+        if candidate in doc.value_marks or candidate in doc.key_marks:
+            path.append(seg)
+    return tuple(path)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for seg in loc:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
+    return out or "(top level)"
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for seg in path:
+        try:
+            data = data[seg]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+_EXPECTED = re.compile(r"'([^']*)'")
+
+
+def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseModel]) -> list[Problem]:
+    """Every validation error as a positioned Problem, with did-you-mean hints."""
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        path = _yaml_path(loc, doc)
+        etype = err["type"]
+        if etype == "extra_forbidden":
+            key = loc[-1]
+            line, col = doc.position(path, key=True)
+            model = _model_at(root, path[:-1])
+            allowed = _allowed_keys(model) if model else []
+            guess = suggest(str(key), allowed)
+            hint = f"did you mean {guess!r}?" if guess else (f"allowed keys: {', '.join(allowed)}" if allowed else None)
+            problems.append(
+                Problem.of(
+                    "BK102",
+                    file=doc.file,
+                    line=line,
+                    col=col,
+                    message=f"unknown key {key!r} in {_dotted(path[:-1])}",
+                    hint=hint,
+                )
+            )
+            continue
+        if etype == "missing":
+            line, col = doc.position(path, key=True)
+            problems.append(
+                Problem.of(
+                    "BK103",
+                    file=doc.file,
+                    line=line,
+                    col=col,
+                    message=f"missing required key {loc[-1]!r} in {_dotted(path)}",
+                )
+            )
+            continue
+        # union types report once per member; keep the first message per place
+        if path in seen and etype not in ("value_error",):
+            continue
+        seen.add(path)
+        # an error about a whole mapping (e.g. no source) points at the key that names it
+        line, col = doc.position(path, key=isinstance(_value_at(doc.data, path), dict))
+        msg = err["msg"]
+        hint = None
+        ctx = err.get("ctx") or {}
+        if etype in ("enum", "literal_error") and "expected" in ctx:
+            options = _EXPECTED.findall(str(ctx["expected"]))
+            guess = suggest(str(err.get("input")), options)
+            msg = f"{err.get('input')!r} is not one of {', '.join(options)}"
+            hint = f"did you mean {guess!r}?" if guess else None
+        elif etype == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        elif etype == "string_pattern_mismatch":
+            msg = f"{err.get('input')!r} does not match the required pattern {ctx.get('pattern')}"
+        problems.append(
+            Problem.of("BK101", file=doc.file, line=line, col=col, message=f"{_dotted(path)}: {msg}", hint=hint)
+        )
+    return problems

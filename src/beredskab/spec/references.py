@@ -1,0 +1,178 @@
+"""Cross-reference checks of a parsed plan: every id a plan mentions must exist.
+
+Pure functions over models; each finding is a :class:`~beredskab._problems.Draft` with
+its code, which the compiler positions in the YAML file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._errors import suggest
+from .._problems import Draft
+from .model import ActionSpec, NationalCatalogue, PlanSpec, iter_conditions
+
+__all__ = ["check_references"]
+
+Finding = Draft
+
+
+def _missing(path: tuple[Any, ...], what: str, ref: str, known: Any) -> Finding:
+    guess = suggest(ref, known)
+    hint = f"did you mean {guess!r}?" if guess else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
+    return Draft(path, f"unknown {what} {ref!r}", hint, code="BK201")
+
+
+def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Finding]:
+    """All dangling or clashing references in ``spec``; empty when the plan is consistent."""
+    out: list[Finding] = []
+    schedules = set(spec.schedules)
+    actors = dict(spec.actors)
+    for i, nid in enumerate(spec.national_actors):
+        if nid not in national.actors:
+            out.append(_missing(("national_actors", i), "national actor", nid, national.actors))
+        elif nid in spec.actors:
+            out.append(
+                Draft(
+                    ("actors", nid),
+                    f"actor {nid!r} clashes with the national actor of that id",
+                    "rename it",
+                    code="BK202",
+                    key=True,
+                )
+            )
+        else:
+            actors[nid] = national.actors[nid]
+    for sid in national.schedules:
+        if sid in spec.schedules:
+            out.append(
+                Draft(
+                    ("schedules", sid),
+                    f"schedule {sid!r} clashes with the national schedule",
+                    "rename it",
+                    code="BK202",
+                    key=True,
+                )
+            )
+    schedules |= set(national.schedules)
+
+    for aid, actor in spec.actors.items():
+        if actor.schedule not in schedules:
+            out.append(_missing(("actors", aid, "schedule"), "schedule", actor.schedule, schedules))
+        for j, contact in enumerate(actor.contacts):
+            if contact.schedule is not None and contact.schedule not in schedules:
+                out.append(
+                    _missing(("actors", aid, "contacts", j, "schedule"), "schedule", contact.schedule, schedules)
+                )
+
+    def actions(items: list[ActionSpec], path: tuple[Any, ...]) -> None:
+        for j, act in enumerate(items):
+            p = (*path, j)
+            if act.actor not in actors:
+                out.append(_missing((*p, "actor"), "actor", act.actor, actors))
+            else:
+                channels = {c.channel for c in actors[act.actor].contacts}
+                for k, ch in enumerate(act.via or []):
+                    if ch not in channels:
+                        out.append(
+                            Draft(
+                                (*p, "via", k),
+                                f"actor {act.actor!r} has no {ch.value} contact",
+                                f"its channels: {', '.join(sorted(c.value for c in channels)) or 'none'}",
+                                code="BK203",
+                            )
+                        )
+            if act.step not in spec.steps:
+                out.append(_missing((*p, "step"), "step", act.step, spec.steps))
+            for k, esc in enumerate(act.escalation):
+                if esc.actor not in actors:
+                    out.append(_missing((*p, "escalation", k, "actor"), "actor", esc.actor, actors))
+                if esc.step is not None and esc.step not in spec.steps:
+                    out.append(_missing((*p, "escalation", k, "step"), "step", esc.step, spec.steps))
+
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(spec.rules):
+        if rule.id in seen:
+            out.append(
+                Draft(
+                    ("rules", i, "id"),
+                    f"rule id {rule.id!r} is already used by rule #{seen[rule.id] + 1}",
+                    None,
+                    code="BK204",
+                )
+            )
+        seen.setdefault(rule.id, i)
+        for cond, cpath in iter_conditions(rule.when, ("rules", i, "when")):
+            for k, band in enumerate(cond.age_band or []):
+                if band not in spec.age_bands:
+                    out.append(_missing((*cpath, "age_band", k), "age band", band, spec.age_bands))
+            for k, step in enumerate(cond.step or []):
+                if step not in spec.steps:
+                    out.append(_missing((*cpath, "step", k), "step", step, spec.steps))
+            for sched in cond.open or {}:
+                if sched not in schedules:
+                    out.append(_missing((*cpath, "open", sched), "schedule", sched, schedules))
+        actions(rule.next, ("rules", i, "next"))
+        actions(rule.notify, ("rules", i, "notify"))
+    actions(spec.catch_all.next, ("catch_all", "next"))
+    actions(spec.catch_all.notify, ("catch_all", "notify"))
+
+    out.extend(_age_band_coverage(spec))
+    return out
+
+
+def _age_band_coverage(spec: PlanSpec) -> list[Finding]:
+    out: list[Finding] = []
+    unknown = [bid for bid, band in spec.age_bands.items() if band.unknown]
+    if len(unknown) != 1:
+        out.append(
+            Draft(
+                ("age_bands",),
+                f"exactly one age band must have 'unknown: true' (found {len(unknown)})",
+                "concerns without an age must fall in a defined band",
+                code="BK205",
+                key=True,
+            )
+        )
+    owner: dict[int, str] = {}
+    for bid, band in spec.age_bands.items():
+        if band.unknown or band.min is None or band.max is None:
+            continue
+        for age in range(band.min, band.max + 1):
+            if age in owner:
+                out.append(
+                    Draft(
+                        ("age_bands", bid),
+                        f"age band {bid!r} overlaps {owner[age]!r} at age {age}",
+                        None,
+                        code="BK205",
+                        key=True,
+                    )
+                )
+                break
+            owner[age] = bid
+    gaps = [a for a in range(0, 131) if a not in owner]
+    if gaps:
+        out.append(
+            Draft(
+                ("age_bands",),
+                f"ages {_ranges(gaps)} fall in no age band",
+                "bands must cover 0-130",
+                code="BK205",
+                key=True,
+            )
+        )
+    return out
+
+
+def _ranges(nums: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = nums[0]
+    for n in [*nums[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
