@@ -113,7 +113,7 @@ def per_call(fn: Any, items: list[Any], rounds: int) -> float:
 
 def cold_load_ms() -> tuple[float, float]:
     code = (
-        "import time; t0=time.perf_counter(); import beredskab, beredskab.router; t1=time.perf_counter();"
+        "import time; t0=time.perf_counter(); import beredskab; t1=time.perf_counter();"
         f"beredskab.load_plans({str(PLANS)!r}); t2=time.perf_counter();"
         "print((t1-t0)*1000, (t2-t1)*1000)"
     )

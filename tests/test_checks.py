@@ -18,11 +18,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 
 import beredskab
 from beredskab import Problem, Severity
-from beredskab.analysis import checks
 from beredskab._problems import CODES
+from beredskab.analysis import checks
 from beredskab.analysis.checks import REGISTRY
 from beredskab.analysis.checks import contact_syntax as bk801
 from beredskab.cli import main
@@ -170,7 +171,29 @@ def test_check_module_conventions(mod: ModuleType) -> None:
 def test_docs_describe_every_check() -> None:
     text = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
     for code, check in REGISTRY.items():
-        assert code in text and check.name in text, f"docs/checks.md does not describe {code} {check.name}"
+        assert f"## {code} {check.name}\n" in text, f"docs/checks.md does not describe {code} {check.name}"
+    for row in CODES.values():
+        assert f"{row.code} {row.name}" in text or f"| {row.code} | {row.name} |" in text, row.code
+
+
+def test_docs_are_generated_from_the_docstrings() -> None:
+    from beredskab.analysis.checks_doc import render
+
+    committed = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert committed == render(), (
+        "docs/checks.md differs from the check docstrings and the table of codes; regenerate it with "
+        "'python -m beredskab.analysis.checks_doc > docs/checks.md'"
+    )
+
+
+def test_each_example_block_of_the_docs_is_yaml() -> None:
+    from beredskab.analysis.checks_doc import render
+
+    blocks = re.findall(r"```yaml\n(.*?)```", render(), flags=re.S)
+    assert len(blocks) == 2 * len(REGISTRY)
+    for block in blocks:
+        # the "..." stand for the rest of a rule; the example must be YAML otherwise
+        yaml.safe_load(re.sub(r"^\s*\.\.\.\s*$", "", block.replace(", ...}", "}"), flags=re.M))
 
 
 # --- (e) the same through the CLI, in every format ----------------------------------------

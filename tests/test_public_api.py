@@ -5,12 +5,42 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
+
 import beredskab
 
 
 def test_all_names_exist() -> None:
     for name in beredskab.__all__:
         assert hasattr(beredskab, name), name
+
+
+CONTRACT = {"load_plan", "load_plans", "Plan", "Concern", "Decision", "PlanError", "ConcernError", "BeredskabError"}
+# the types of the contract's fields and values, so callers can name them
+CONTRACT_TYPES = {
+    "Action",
+    "ContactPoint",
+    "Findings",
+    "SourceRef",
+    "ActorKind",
+    "Channel",
+    "LegalBasis",
+    "Reporter",
+    "Topic",
+}
+VALIDATION = {"validate", "Report", "Problem", "Severity"}
+
+
+def test_public_api_is_the_contract_plus_validation() -> None:
+    assert set(beredskab.__all__) == CONTRACT | CONTRACT_TYPES | VALIDATION | {"__version__"}
+
+
+def test_validate_and_report_load_lazily_and_are_the_real_ones() -> None:
+    from beredskab.analysis.validate import Report, validate
+
+    assert beredskab.validate is validate and beredskab.Report is Report
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        beredskab.nothing_here  # noqa: B018
 
 
 def test_contract_names_are_public() -> None:

@@ -13,8 +13,6 @@ import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays as _holidays
-
 from ..spec.model import Schedule, parse_duration, parse_time_range
 
 __all__ = ["ZONE", "CompiledSchedule", "add_duration", "is_public_holiday", "public_holiday_name", "wall_moment"]
@@ -28,7 +26,9 @@ _MINUTE = dt.timedelta(minutes=1)
 
 @functools.lru_cache(maxsize=256)
 def _holidays_of_year(year: int) -> dict[dt.date, str]:
-    return dict(_holidays.country_holidays("DK", years=year).items())
+    import holidays  # on first use: ``import beredskab`` need not pay for it
+
+    return dict(holidays.country_holidays("DK", years=year).items())
 
 
 def public_holiday_name(day: dt.date) -> str | None:

@@ -10,13 +10,15 @@ match at every step. The catch-all adds edges (``catch_all=True``) only from ste
 rule leaves, so that it does not hide gaps from analyses.
 
 ``path(step)`` is the expected route from ``step`` to closure: the shortest path (fewest
-hand-overs) to any terminal step, precomputed for every step at build time.
+hand-overs) to any terminal step, precomputed for every step at build time in plain
+Python; the networkx graph (``graph``) is built for the analyses on first use.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..spec.model import PlanSpec
 from .conditions import admissible
@@ -28,58 +30,96 @@ __all__ = ["RoutingGraph"]
 
 
 class RoutingGraph:
-    """Steps and hand-overs of one plan, with the expected path to closure from each step."""
+    """Steps and hand-overs of one plan, with the expected path to closure from each step.
+
+    The hand-overs and the paths to closure are plain data, computed at build time
+    (routing asks for a path when a plan's own rules loop); the networkx graph for the
+    analyses (reachability, cycles) is built on first use of :attr:`graph`, so that
+    routing never imports networkx.
+    """
 
     def __init__(self, spec: PlanSpec) -> None:
-        import networkx as nx  # imported on first use: it costs more than loading all plans
-
-        self._nx: Any = nx
-        g: nx.MultiDiGraph = nx.MultiDiGraph()
-        for sid, step in spec.steps.items():
-            g.add_node(sid, name=step.name, terminal=step.terminal)
+        self._spec = spec
+        self.steps: tuple[str, ...] = tuple(spec.steps)
+        # (source step, target step, attributes), in the order rules give them
+        self._edges: list[tuple[str, str, dict[str, object]]] = []
         all_steps = frozenset(spec.steps)
         for rule in spec.rules:
             for src in sorted(admissible(rule.when, "step", all_steps)):
                 for act in rule.next:
-                    g.add_edge(src, act.step, rule=rule.id, actor=act.actor, catch_all=False)
+                    self._add(src, act.step, rule=rule.id, actor=act.actor, catch_all=False)
                     for esc in act.escalation:
                         if esc.on == "closed" and esc.step is not None:
-                            g.add_edge(src, esc.step, rule=rule.id, actor=esc.actor, catch_all=False)
+                            self._add(src, esc.step, rule=rule.id, actor=esc.actor, catch_all=False)
+        leaving = {src for src, _, _ in self._edges}
         for src in sorted(all_steps):
-            if spec.steps[src].terminal is None and g.out_degree(src) == 0:
+            if spec.steps[src].terminal is None and src not in leaving:
                 for act in spec.catch_all.next:
-                    g.add_edge(src, act.step, rule="catch-all", actor=act.actor, catch_all=True)
-        self.graph = g
+                    self._add(src, act.step, rule="catch-all", actor=act.actor, catch_all=True)
         self.terminals = frozenset(s for s, st in spec.steps.items() if st.terminal)
         self._paths = self._paths_to_closure()
 
+    def _add(self, src: str, dst: str, **attrs: object) -> None:
+        self._edges.append((src, dst, attrs))
+
     def _paths_to_closure(self) -> dict[str, list[str]]:
-        """Multi-source BFS on the reversed graph: each step's shortest way to a terminal."""
-        nx = self._nx
-        simple = nx.DiGraph(self.graph)
-        reverse = simple.reverse(copy=False)
+        """Breadth-first from each terminal over reversed hand-overs: each step's shortest way out.
+
+        Predecessors are visited in the plans' step order, and terminals in sorted order
+        with the earlier one kept on a tie, so the paths are stable from run to run.
+        """
+        order = {sid: i for i, sid in enumerate(self.steps)}
+        preds: dict[str, list[str]] = {sid: [] for sid in self.steps}
+        for src, dst, _ in self._edges:
+            if src not in preds[dst]:
+                preds[dst].append(src)
+        for sources in preds.values():
+            sources.sort(key=order.__getitem__)
         paths: dict[str, list[str]] = {}
         for terminal in sorted(self.terminals):
-            for node, rev_path in nx.single_source_shortest_path(reverse, terminal).items():
+            found: dict[str, list[str]] = {terminal: [terminal]}
+            level = [terminal]
+            while level:
+                following: list[str] = []
+                for v in level:
+                    for w in preds[v]:
+                        if w not in found:
+                            found[w] = [*found[v], w]
+                            following.append(w)
+                level = following
+            for node, rev_path in found.items():
                 path = list(reversed(rev_path))
                 if node not in paths or len(path) < len(paths[node]):
                     paths[node] = path
         return paths
+
+    @functools.cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx multigraph of steps (``name``, ``terminal``) and hand-overs (``rule``, ``actor``)."""
+        import networkx as nx  # imported on first use: analyses need it, routing does not
+
+        g: nx.MultiDiGraph = nx.MultiDiGraph()
+        for sid, step in self._spec.steps.items():
+            g.add_node(sid, name=step.name, terminal=step.terminal)
+        for src, dst, attrs in self._edges:
+            g.add_edge(src, dst, **attrs)
+        return g
 
     def path(self, step: str) -> list[str]:
         """Expected steps from ``step`` to a terminal step (just ``[step]`` if none is reachable)."""
         return list(self._paths.get(step, [step]))
 
     def unreachable_from(self, start: str = "intake") -> list[str]:
+        import networkx as nx
+
         if start not in self.graph:
             return sorted(self.graph.nodes)
-        seen = self._nx.descendants(self.graph, start) | {start}
+        seen = nx.descendants(self.graph, start) | {start}
         return sorted(set(self.graph.nodes) - seen)
 
     def dead_ends(self) -> list[str]:
         """Non-terminal steps from which no terminal step can be reached."""
-        return sorted(s for s in self.graph.nodes if s not in self._paths)
+        return sorted(s for s in self.steps if s not in self._paths)
 
     def edges(self) -> Iterable[tuple[str, str, dict[str, object]]]:
-        edges: Iterable[tuple[str, str, dict[str, object]]] = self.graph.edges(data=True)
-        return edges
+        return list(self._edges)

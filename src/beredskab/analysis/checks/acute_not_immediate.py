@@ -1,8 +1,11 @@
 """BK601 acute-not-immediate: an acute concern must reach the police or 112 at once, at every moment.
 
-For every acute concern at intake (every age band, reporter, topic and time class), the
-first action must be the police or 112 (kind ``emergency`` or ``police``) and its actor
-must be open at that moment (``always``, or open in that time class).
+An acute concern (illegal acts committed or imminent, someone's safety in danger) must
+reach the police or 112 at once. For every acute concern at intake (every age band,
+reporter, topic and time class, and the catch-all's regions too), the first ``next``
+action must be the police or 112 (kind ``emergency`` or ``police``) and its actor must
+be open at that moment: its schedule open throughout (``always``, or open in that time
+class). Reported at that action's ``actor``, with a witness concern.
 
 Passing example::
 

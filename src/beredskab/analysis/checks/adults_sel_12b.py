@@ -1,9 +1,16 @@
 """BK702 adults-sel-12b: adults must be offered § 12 b counselling, and only with their consent.
 
 Serviceloven § 12 b gives persons over 18 at risk of radicalisation the right to free,
-targeted counselling, done in cooperation with the citizen. For every age band of
-adults only (``min`` 18 or more) some rule citing ``SEL-12b`` must hold for that band
-when ``consent`` is true and never when consent is false or not established.
+targeted counselling, done in cooperation with the citizen. For every age band of adults
+only (``min`` 18 or more) some rule citing ``SEL-12b`` must hold for that band when the
+finding ``consent`` is true and never when consent is false or not established. Reported
+at the band's key: when no rule reads ``consent`` at all, when the ``SEL-12b`` rules
+also hold without consent (the message names them), or when no ``SEL-12b`` rule can hold
+for the band.
+
+Fix: one rule for the adults' counselling, with ``legal_basis: [SEL-12b]`` and
+``findings: {consent: true}`` in its condition; route the no-consent case by another
+rule without ``SEL-12b``.
 
 Passing example::
 

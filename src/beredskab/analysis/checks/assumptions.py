@@ -1,6 +1,9 @@
 """BK901 assumptions: list every value the plan text does not back (``assumed: true``).
 
-Reviewers see at a glance what rests on the text and what does not.
+Reviewers see at a glance what rests on the text and what does not: every value marked
+``assumed: true`` is listed (at its ``assumed`` key) with its ``note``. Not a fault:
+plans must mark what the text does not give (opening hours, for example) rather than
+invent it silently.
 
 Passing example (no assumption, nothing reported)::
 

@@ -1,10 +1,15 @@
 """BK701 children-barnets-lov: concerns about children must have a route under Barnets Lov.
 
-Concerns about a child under 18 are reported to the municipality as an *underretning*,
-and the plan itself rests on Barnets Lov § 15, stk. 3. For every age band entirely
-under 18 some rule that can hold for that band must cite ``BL-underretning`` or
-``BL-15-3`` in its ``legal_basis``. The unknown-age band and bands reaching 18 or more
-are not judged here.
+Concerns about a child under 18 are reported to the municipality as an *underretning*
+(Barnets Lov), and the plan itself rests on Barnets Lov § 15, stk. 3. For every age band
+entirely under 18 some rule that can hold for that band must cite ``BL-underretning`` or
+``BL-15-3`` in its ``legal_basis``. A band that spans 18 (e.g. 15-25) is reported as
+well: no rule can then treat its children under Barnets Lov and its adults under
+Serviceloven § 12 b. The unknown-age band and bands of adults only (``min`` 18 or more,
+see BK702) are not judged here. Reported at the band's key.
+
+Fix: give the rule that receives concerns about children
+``legal_basis: [BL-underretning]`` (or ``BL-15-3``), or split a band that spans 18.
 
 Passing example::
 

@@ -2,8 +2,10 @@
 
 Precedence is ordered first match, so two rules never decide at the same precedence
 except when their conditions are identical: then the plan says two different things for
-the same case and only the file order picks one. Rules whose conditions merely overlap
-are the normal specific-before-general pattern (BK501 reports a rule that never fires).
+the same case and only the file order picks one. Reported at the later rule's ``when``,
+naming the earlier one, with a concern both match (the later rule is not also reported
+as BK501). Rules whose conditions merely overlap are the normal specific-before-general
+pattern (BK501 reports a rule that never fires).
 
 Passing example::
 

@@ -2,9 +2,13 @@
 
 Phone: spaces, dashes and dots are ignored, an optional ``+45`` / ``0045`` prefix is
 allowed, then exactly 8 digits, or ``112`` / ``114``. E-mail: ``local@domain.tld``
-without spaces. Web: a domain (``koege.dk``, optionally with a path) or an
-``http(s)://`` URL with a host. Only the plan's own actors are checked (the national
-catalogue is package data, tested with the package).
+without spaces. Web: a domain (``koege.dk``, optionally with a path:
+``kk.dk/radikalisering``) or an ``http(s)://`` URL with a host; no spaces. Meeting and
+post contacts are free text (only non-empty). Only the plan's own actors are checked
+(the national catalogue is package data, tested with the package). Reported at the
+contact's ``value``.
+
+Fix: copy the number or address from the text again.
 
 Passing example::
 
@@ -13,11 +17,12 @@ Passing example::
       - {channel: email, value: infohus@testby.dk, source: {section: "1"}}
       - {channel: web, value: testby.dk, source: {section: "1"}}
 
-Failing example (seven digits; no top-level domain)::
+Failing example (seven digits; no top-level domain; a space in the web address)::
 
     contacts:
       - {channel: phone, value: "1234 567", source: {section: "1"}}
       - {channel: email, value: infohus@testby, source: {section: "1"}}
+      - {channel: web, value: testby dk, source: {section: "1"}}
 """
 
 from __future__ import annotations

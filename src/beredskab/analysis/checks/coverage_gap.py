@@ -1,9 +1,21 @@
 """BK401 coverage-gap: some concern is answered by no rule, only by the catch-all.
 
-Every combination of the plan's finite decision space (acute, age band incl. unknown,
-reporter, step, findings, severity, topic, and every time class that occurs in the week,
-holiday or not) must be answered by a rule. Each gap is reported with a concrete
-concern (a real timestamp) that ``beredskab route`` sends to the catch-all.
+Every concern must be answered by a rule of the plan; the catch-all is a safety net, not
+an answer. Every combination of the plan's finite decision space (acute, age band incl.
+unknown, reporter, step, the findings the rules read, severity, topic, and every time
+class that really occurs in the coming year: inside or outside each schedule the rules
+mention, holiday or not) must be answered by a rule. The check partitions the space by
+ordered first match, evaluating each rule three-valued on partial assignments, so the
+work grows with the rules, not with the product of all dimensions
+(``benchmarks/validate.py``).
+
+Each gap (an uncovered region) is reported at the ``catch_all`` key with a concrete
+concern (a real timestamp) in the hint, as a ``beredskab route ... --event -`` command
+that reproduces it: ``beredskab route`` sends it to the catch-all. At most 12 regions
+per plan are listed, the most general first.
+
+Fix: add rules. Where the text is silent (unknown age at a later step, a topic the plan
+does not name), say so with ``assumed: true`` and a ``note``.
 
 Passing example (the last rule answers every step-less remainder)::
 

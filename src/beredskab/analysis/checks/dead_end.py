@@ -1,8 +1,13 @@
 """BK302 dead-end: a non-terminal step from which no terminal step can be reached.
 
-A concern at such a step is handed round forever (or to steps that never end): the
-plan never closes it nor hands it to another authority. When the step lies on a cycle,
-the cycle's steps are named ("cycle without exit").
+A terminal step is one with ``terminal: closed`` or ``handover``. A concern at a step
+from which none can be reached is handed round forever (or to steps that never end): the
+plan never closes it nor hands it to another authority. When the step lies on a cycle
+(or hands the concern back to itself), the cycle's steps are named ("cycle without
+exit"); otherwise the message names the steps it leads to.
+
+Fix: add a rule that hands the concern on from one of the named steps to a terminal
+step.
 
 Passing example::
 

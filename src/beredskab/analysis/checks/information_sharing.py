@@ -1,18 +1,26 @@
 """BK704 information-sharing: a hand-over between authorities with no basis for sharing without consent.
 
-Retsplejeloven § 115 lets SSP, PSP and KSP partners exchange information without the
-person's consent. Warned: a rule (or the catch-all) that can hold after a step other
-than ``intake`` without consent (consent false or not established) passes the concern
-(``next`` or ``notify``) to an actor that is in no such cooperation (empty
-``information_sharing``), and the rule cites no other basis (``BL-underretning``,
-``BL-15-3``, ``DBL-8``).
+Retsplejeloven § 115 lets SSP, PSP and KSP partners (school/social/police,
+psychiatry/social/police, prison-probation/social/police) exchange information without
+the person's consent. Warned, at the action's ``actor``: a rule (or the catch-all) that
+can hold after a step other than ``intake`` without consent (the finding ``consent``
+false or not established, or no rule reads consent) passes the concern (``next`` or
+``notify``) to an actor that is in no such cooperation (empty ``information_sharing``),
+while someone other than that actor can have performed that step for the same person,
+and the rule cites no other basis (``BL-underretning``, ``BL-15-3``, ``DBL-8``). When
+the rule cites ``RPL-115`` the message says so: the receiver is then not declared a
+§ 115 partner.
 
 Not judged: police, PET, 112 and the national hotline (they receive under their own
 rules); the reporter contacting the first receiver (at ``intake``: not sharing between
-authorities); and an actor that itself performed the completed step for the same
-person (it already holds the case). "The same person" compares what does not change
-along the case (acute, age band, reporter, topic). A warning, because the plan may
-rely on consent or a basis the data does not show.
+authorities); and an actor that itself performed the completed step for the same person
+(it already holds the case). "The same person" compares what does not change along the
+case (acute, age band, reporter, topic). A warning, because the plan may rely on consent
+or a basis the data does not show.
+
+Fix: whichever the text supports, list the actor's cooperation
+(``information_sharing: [PSP]``), require ``findings: {consent: true}`` in the rule, or
+cite the legal basis for sharing without consent (e.g. ``DBL-8``).
 
 Passing example (the receiver takes part in SSP)::
 

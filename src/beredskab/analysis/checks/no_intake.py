@@ -1,7 +1,10 @@
 """BK303 no-intake: the plan has no ``intake`` step, so no concern has a place to start.
 
-A concern that nobody has acted on yet names the completed step ``intake``; routing,
-the graph checks (BK301, BK302) and the expected path all start there.
+A concern that nobody has acted on yet (a new concern) names the completed step
+``intake``; routing, the graph checks (BK301, BK302) and the expected path all start
+there. Reported at the ``steps`` key.
+
+Fix: call the step where a concern is first received ``intake``, and update the rules.
 
 Passing example::
 

@@ -1,9 +1,17 @@
 """BK602 response-promise: a window of the week where a not-acute concern waits beyond the plan's promise.
 
-For a plan with a ``response_promise``, every not-acute concern at intake must have
-someone in ``next`` who can act within the promise, at every moment: on ordinary weeks
-and around every public holiday of the coming year. Each violation names the window
-(e.g. ``Fri 13:00 - Sun 08:00``) and how long a concern received then waits.
+Checked only for a plan with a ``response_promise``: every not-acute concern at intake
+must have someone in ``next`` (an ``on: closed`` escalation included) who can act within
+the promise, at every moment. The promise is ``within: <duration>`` of ``received_at``,
+or ``by: next_working_day`` (before the end of the next Danish working day:
+Monday-Friday, not a public holiday). The check scans two ordinary weeks and the days
+around every public holiday of the coming year. Each violation names the window of the
+week in which a concern waits too long (e.g. ``Fri 13:00 - Sun 08:00``) and how long a
+concern received then waits (the longest wait); it is reported at the deciding rule's
+first action.
+
+Schedules need no time-zone check of their own: the format only admits
+``Europe/Copenhagen`` (a schedule that names another zone is a BK101 error).
 
 Passing example (weekday office, promise: by the next working day)::
 

@@ -1,11 +1,20 @@
 """BK703 revision-age: the plan must be revised at least every fourth year.
 
 Barnets Lov § 15, stk. 3 requires the plan against extremism to be revised at least
-every fourth year. Warned: the newest of ``document.revised`` / ``document.adopted``
-lies more than four years before the validation day (``--as-of``, default today);
-neither date is given; or ``next_revision_due`` has passed. A date marked
-``assumed: true`` still counts. This is a warning, not an error: an outdated plan
-still routes concerns correctly as written; CI can fail on it with ``--strict``.
+every fourth year. Warned, each at its key:
+
+- the newest of ``document.revised`` / ``document.adopted`` (its last possible day:
+  ``"2021-06"`` counts as 30 June 2021) lies more than four years before the validation
+  day (``--as-of DATE``, default today);
+- neither date is given (at ``document``);
+- ``document.next_revision_due`` (its last possible day) has passed.
+
+A date marked ``assumed: true`` still counts. A date that is not a real date
+(``"2024-13"``) is rejected by the loader (BK101) before this check runs. This is a
+warning, not an error: an outdated plan still routes concerns correctly as written; CI
+can fail on it with ``--strict``.
+
+Fix: revise the plan and update ``document.revised`` (and ``next_revision_due``).
 
 Passing example (validated in 2026)::
 
@@ -14,12 +23,13 @@ Passing example (validated in 2026)::
       seed: 000_b99062581fe8a71d.txt
       revised: {date: "2025-06", source: {section: "Forside"}}
 
-Failing example (validated in 2026: revised more than four years ago)::
+Failing example (validated in 2026: revised more than four years ago, next revision passed)::
 
     document:
       title: Handleplan
       seed: 000_b99062581fe8a71d.txt
       revised: {date: "2021-06", source: {section: "Forside"}}
+      next_revision_due: {date: "2025-06", source: {section: "Forside"}}
 """
 
 from __future__ import annotations

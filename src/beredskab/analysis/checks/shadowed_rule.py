@@ -1,7 +1,10 @@
 """BK501 shadowed-rule: a rule that can never decide, because earlier rules take all its concerns.
 
-Rules are ordered first match, so a rule placed after a more general one never fires.
-The witness is a concern the rule matches but an earlier rule decides.
+Rules are ordered first match, so a rule placed after a more general one never fires:
+earlier rules take every concern it matches. Reported at the rule's ``id``; the message
+names the nearest earlier rule that takes its concerns, and the hint gives the witness,
+a concern the rule matches but an earlier rule decides. A rule whose conditions
+contradict each other is reported as never matching.
 
 Passing example (specific before general)::
 

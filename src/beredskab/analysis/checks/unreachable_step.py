@@ -1,9 +1,12 @@
 """BK301 unreachable-step: a step that no chain of hand-overs from ``intake`` ever reaches.
 
 The routing graph has an edge S -> T when a rule that can match at completed step S
-sends a ``next`` action performing T. A step outside every chain from ``intake`` is
-described in the plan but no concern can get there: a rule is missing or names the
-wrong step.
+sends a ``next`` action performing T (a rule without a ``step`` condition can match at
+every step). A step outside every chain from ``intake`` is described in the plan but no
+concern can get there: a rule is missing or names the wrong step. Reported at the step's
+key. Not reported when there is no ``intake`` step (BK303).
+
+Fix: add the rule that hands concerns to the step, or remove the step.
 
 Passing example::
 
@@ -20,7 +23,7 @@ Failing example (no rule sends a concern to ``visitation``)::
 
     steps:
       intake: {name: Modtagelse, source: {section: "2"}}
-      visitation: {name: Visitation, source: {section: "2"}}
+      visitation: {name: Visitation, source: {section: "2"}}  # <- reported here
       closed: {name: Henlagt, terminal: closed, source: {section: "2"}}
     rules:
       - id: close

@@ -1,7 +1,13 @@
 """BK304 unused-actor: an actor the plan defines but no rule, catch-all or escalation uses.
 
-Often harmless (the plan text names an authority that has no role in the case flow),
-but it can also mean a rule names the wrong actor. National actors are not reported.
+An actor counts as used when it appears in ``next`` or ``notify`` of a rule or of the
+catch-all, or in an escalation. Often harmless (the plan text names an authority that
+has no role in the case flow, such as a steering group or a police-district network that
+takes no single cases), but it can also mean a rule names the wrong actor. National
+actors are not reported.
+
+Fix: route to the actor where the text gives it a role, or remove it, or leave it
+(info).
 
 Passing example::
 
