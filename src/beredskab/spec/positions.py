@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .._errors import suggest
-from .._problems import Problem
+from .._problems import Draft, Problem
 from ._yaml import YamlDocument
 
 __all__ = ["pydantic_problems"]
@@ -105,40 +105,23 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
         etype = err["type"]
         if etype == "extra_forbidden":
             key = loc[-1]
-            line, col = doc.position(path, key=True)
             model = _model_at(root, path[:-1])
             allowed = _allowed_keys(model) if model else []
             guess = suggest(str(key), allowed)
             hint = f"did you mean {guess!r}?" if guess else (f"allowed keys: {', '.join(allowed)}" if allowed else None)
-            problems.append(
-                Problem.of(
-                    "BK102",
-                    file=doc.file,
-                    line=line,
-                    col=col,
-                    message=f"unknown key {key!r} in {_dotted(path[:-1])}",
-                    hint=hint,
-                )
-            )
+            message = f"unknown key {key!r} in {_dotted(path[:-1])}"
+            problems.append(Draft(path, message, hint, key=True, code="BK102").place(doc))
             continue
         if etype == "missing":
-            line, col = doc.position(path, key=True)
-            problems.append(
-                Problem.of(
-                    "BK103",
-                    file=doc.file,
-                    line=line,
-                    col=col,
-                    message=f"missing required key {loc[-1]!r} in {_dotted(path)}",
-                )
-            )
+            message = f"missing required key {loc[-1]!r} in {_dotted(path)}"
+            problems.append(Draft(path, message, key=True, code="BK103").place(doc))
             continue
         # union types report once per member; keep the first message per place
         if path in seen and etype not in ("value_error",):
             continue
         seen.add(path)
         # an error about a whole mapping (e.g. no source) points at the key that names it
-        line, col = doc.position(path, key=isinstance(_value_at(doc.data, path), dict))
+        whole = isinstance(_value_at(doc.data, path), dict)
         msg = err["msg"]
         hint = None
         ctx = err.get("ctx") or {}
@@ -151,7 +134,5 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
             msg = msg.removeprefix("Value error, ")
         elif etype == "string_pattern_mismatch":
             msg = f"{err.get('input')!r} does not match the required pattern {ctx.get('pattern')}"
-        problems.append(
-            Problem.of("BK101", file=doc.file, line=line, col=col, message=f"{_dotted(path)}: {msg}", hint=hint)
-        )
+        problems.append(Draft(path, f"{_dotted(path)}: {msg}", hint, key=whole, code="BK101").place(doc))
     return problems
