@@ -29,9 +29,16 @@ from .conditions import compile_condition, to_durable
 from .facts import HOLIDAY, finding_key, open_key, read_keys, tri, yes_no
 from .graph import RoutingGraph
 
-__all__ = ["CATCH_ALL_ID", "CompiledPlan"]
+__all__ = ["CATCH_ALL_ID", "SUBSTANTIATED", "CompiledPlan"]
 
 CATCH_ALL_ID = "catch-all"
+# what the expected path assumes of a finding the concern has not established (contract: ``path``)
+SUBSTANTIATED: dict[str, str] = {
+    "relevant": "true",
+    "consent": "true",
+    "security_threat": "false",
+    "ready_to_act": "false",
+}
 Facts = dict[str, Any]
 
 
@@ -86,8 +93,9 @@ class CompiledPlan:
         )
         self._uses_holiday = HOLIDAY in used
         self._conditions = [compile_condition(r.when) for r in plan.rules]
-        # the expected path depends on every fact but the step and the findings
+        # the expected path depends on every fact but the step (findings: those established)
         path_keys = ["acute", "band", "reporter", "topic", "severity"]
+        path_keys += [key for key, _ in self._finding_keys]
         path_keys += [key for key, _ in self._schedule_keys] + ([HOLIDAY] if self._uses_holiday else [])
         self._path_key = operator.itemgetter(*path_keys)
         self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
@@ -196,17 +204,22 @@ class CompiledPlan:
         return self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute))
 
     def expected_path(self, start: str, facts: Facts) -> list[str]:
-        """Steps expected from ``start`` to closure for this concern.
+        """Steps expected from ``start`` to closure if the concern is substantiated.
 
-        Follows the plan's own rules for the same concern with no findings established
-        (the ordinary course), one step after another, until a terminal step; where that
-        loops or stalls, the routing graph's shortest way to closure completes it.
+        Follows the plan's own rules, one step after another, until a terminal step, for
+        the same concern with its established findings kept (findings are cumulative)
+        and the others as for a concern taken seriously (:data:`SUBSTANTIATED`: relevant,
+        consent given, no security threat, not ready to act). Where that course loops or
+        stalls, the routing graph's shortest way to closure completes it.
         """
         key = (start, self._path_key(facts))
         cached = self._paths.get(key)
         if cached is not None:
             return list(cached)
-        neutral = dict(facts, **{finding_key(name): "unknown" for name in FINDINGS})
+        neutral = dict(facts)
+        for fact, name in self._finding_keys:
+            if neutral[fact] == "unknown":
+                neutral[fact] = SUBSTANTIATED.get(name, "unknown")
         path = [start]
         step = start
         while self.steps[step].terminal is None:

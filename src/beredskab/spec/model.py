@@ -72,6 +72,12 @@ class _Provenanced(_Strict):
 
     @model_validator(mode="after")
     def _cited_or_assumed(self) -> _Provenanced:
+        # two states, never both: an inference must not hide behind a nearby quote
+        if self.assumed and self.source is not None:
+            raise ValueError(
+                "a value is either cited ('source') or assumed ('assumed: true' with a 'note'), not both; "
+                "if the text does not say it, drop the source and say in the note what the text does say"
+            )
         if self.assumed and not self.note:
             raise ValueError("an assumed value needs a 'note' saying what the text does not give")
         if not self.assumed and self.source is None:
@@ -474,6 +480,10 @@ class ResponsePromise(_Provenanced):
         return self
 
 
+class LegalBasisDeclaration(_Provenanced):
+    """Where the plan's text names a law it rests on (or that citing it is an assumption)."""
+
+
 class PlanSpec(_Strict):
     """A whole plan file."""
 
@@ -490,6 +500,11 @@ class PlanSpec(_Strict):
     steps: dict[Identifier, Step]
     response_promise: ResponsePromise | None = Field(
         default=None, description="How soon someone can act on a not-acute concern, where the plan promises it."
+    )
+    legal_bases: dict[LegalBasis, LegalBasisDeclaration] = Field(
+        default_factory=dict,
+        description="Every legal id the plan's rules cite, with the place in the text that names the law "
+        "(or assumed: true with a note where the text does not name it).",
     )
     rules: list[Rule] = Field(min_length=1)
     catch_all: CatchAll
