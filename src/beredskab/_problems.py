@@ -171,6 +171,13 @@ CODES: dict[str, Code] = {
             _E,
             "a window of the week where a not-acute concern waits beyond the plan's promise",
         ),
+        Code("BK603", "no-way-in", _W, "at some moment a concern has nobody in ``next`` with a contact usable then"),
+        Code(
+            "BK604",
+            "longest-wait",
+            _I,
+            "how long a not-acute concern can wait at intake until someone with a contact can act",
+        ),
         Code("BK701", "children-barnets-lov", _E, "concerns about children must have a route under Barnets Lov"),
         Code("BK702", "adults-sel-12b", _E, "adults must be offered § 12 b counselling, and only with their consent"),
         Code("BK703", "revision-age", _W, "the plan must be revised at least every fourth year"),
@@ -181,12 +188,25 @@ CODES: dict[str, Code] = {
             "a hand-over between authorities with no basis for sharing without consent",
         ),
         Code(
+            "BK705",
+            "legal-basis",
+            _E,
+            "a rule cites a legal basis the plan does not declare, or one that cannot be the basis of the concerns"
+            " it decides",
+        ),
+        Code(
             "BK801",
             "contact-syntax",
             _E,
             "a phone number, e-mail address or web address that cannot be used as written",
         ),
         Code("BK901", "assumptions", _I, "list every value the plan text does not back (``assumed: true``)"),
+        Code(
+            "BK902",
+            "unmarked-inference",
+            _W,
+            "a cited value whose note says the text does not state it, so it is an assumption in disguise",
+        ),
     )
 }
 
@@ -268,7 +288,9 @@ class Draft:
 
     Checks yield drafts without a code (the runner stamps the check's); the reference
     checks of the loader give theirs. ``key`` points at the mapping key that names the
-    path rather than at its value (a whole entry is meant).
+    path rather than at its value (a whole entry is meant). ``severity`` overrides the
+    code's default where a check grades its findings (a fault in an assumed rule is a
+    warning where the same fault in a cited rule is an error).
     """
 
     path: tuple[Any, ...]
@@ -276,6 +298,7 @@ class Draft:
     hint: str | None = None
     key: bool = False
     code: str | None = None
+    severity: Severity | None = None
 
     def place(self, where: _Positions | None, code: str | None = None, file: str = "<plan>") -> Problem:
         """The positioned Problem; without a document, line 1 and the path in the message."""
@@ -284,6 +307,10 @@ class Draft:
             raise ValueError("a draft needs a code to become a Problem")
         if where is None:
             dotted = ".".join(map(str, self.path))
-            return Problem.of(stamped, file=file, message=f"{dotted}: {self.message}", hint=self.hint)
+            return Problem.of(
+                stamped, file=file, message=f"{dotted}: {self.message}", hint=self.hint, severity=self.severity
+            )
         line, col = where.position(self.path, key=self.key)
-        return Problem.of(stamped, file=where.file, line=line, col=col, message=self.message, hint=self.hint)
+        return Problem.of(
+            stamped, file=where.file, line=line, col=col, message=self.message, hint=self.hint, severity=self.severity
+        )

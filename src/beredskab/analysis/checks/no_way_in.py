@@ -1,0 +1,109 @@
+"""BK603 no-way-in: at some moment a concern has nobody in ``next`` with a contact usable then.
+
+A worried teacher or parent at intake, and the authority that hands a case to a new
+actor, must be able to reach someone: some action in ``next`` (or its ``on: closed``
+escalation, when its actor is closed) needs a contact usable at that moment. E-mail,
+web forms and post are usable at any time (read when the actor opens); a phone or a
+meeting only while its schedule (the contact's own, else the actor's) is open. Checked
+for every region of the decision space at ``intake`` and at every step where ``next``
+brings in an actor that did not perform that step, at every opening and closing of a
+year's ordinary weeks and holidays. Each deciding rule is reported once, with a witness concern
+(the most ordinary one: not acute where possible) that ``beredskab route`` answers; a
+warning, because the text may give no contact.
+
+Fix: add the contact the text gives, or an escalation ``on: closed`` to someone
+reachable then (the national hotline, the police), or let the rule's ``via`` include a
+written channel.
+
+Passing example (an e-mail can be written at any hour)::
+
+    actors:
+      infohus:
+        contacts: [{channel: email, value: infohus@testby.dk, source: {section: "3.2"}}]
+        ...
+    rules:
+      - {id: intake, when: {step: intake}, next: [{actor: infohus, step: infohus_assessment}], ...}
+
+Failing example (a phone answered in office hours only, and nothing else)::
+
+    actors:
+      infohus:
+        schedule: office_hours
+        contacts: [{channel: phone, value: "12345678", source: {section: "3.2"}}]
+        ...
+    rules:
+      - {id: intake, when: {step: intake}, next: [{actor: infohus, step: infohus_assessment}], ...}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..._problems import Draft
+from ...routing.calendar import ZONE
+from ...spec.model import CatchAll, Rule
+from ..context import CheckContext
+from ..moments import in_region, plan_moments
+from ..reach import Reach, reach
+
+CODE = "BK603"
+MAX_REPORTED = 12
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    plan, compiled, space = ctx.plan, ctx.compiled, ctx.space
+    if "intake" not in plan.steps:
+        return
+    # who performs each step: a hand-over to one of them is the same hands carrying on
+    performers: dict[str, set[str]] = {}
+    for _, dst, attrs in compiled.graph.edges():
+        performers.setdefault(dst, set()).add(str(attrs["actor"]))
+    moments = plan_moments(ctx)
+    # whether anyone is reachable depends only on who is open: one answer per rule and state
+    cache: dict[tuple[int | None, tuple[bool, ...]], Reach] = {}
+    reported: set[int | None] = set()  # one report per deciding rule: its fault, not each step's
+    found: list[Draft] = []
+    # the most ordinary concerns first, so the witness is the one a worried person raises
+    for region in sorted(ctx.regions, key=lambda r: (r.assign.get("acute") == "yes", len(r.assign))):
+        rule: Rule | CatchAll = plan.catch_all if region.owner is None else plan.rules[region.owner]
+        steps = [region.assign["step"]] if "step" in region.assign else list(space.dims["step"])
+        newcomers = {a.actor for a in rule.next}
+        for step in sorted(steps, key=lambda s: s != "intake"):
+            if region.owner in reported:
+                break
+            if step != "intake" and newcomers <= performers.get(step, set()):
+                continue
+            for moment in moments:
+                if not in_region(space, region, moment):
+                    continue
+                key = (region.owner, moment.state)
+                if key not in cache:
+                    cache[key] = reach(compiled, rule.next, moment.at)
+                if cache[key].way_in:
+                    continue
+                reported.add(region.owner)
+                found.append(_draft(ctx, region.assign, region.owner, step, moment.at, cache[key]))
+                break
+    found.sort(key=lambda d: d.path)
+    yield from found[:MAX_REPORTED]
+    if len(found) > MAX_REPORTED:
+        yield Draft(("catch_all",), f"... and {len(found) - MAX_REPORTED} more concerns without a way in", key=True)
+
+
+def _draft(ctx: CheckContext, assign: dict[str, Any], owner: int | None, step: str, at: Any, why: Reach) -> Draft:
+    witness = ctx.space.witness({**assign, "step": step})
+    witness["received_at"] = at.isoformat()
+    where = ("catch_all", "next", 0, "actor") if owner is None else ("rules", owner, "next", 0, "actor")
+    label = "the catch-all" if owner is None else f"rule {ctx.plan.rules[owner].id!r}"
+    local = at.astimezone(ZONE)
+    moment = f"{local:%a %H:%M} ({local:%Y-%m-%d})"
+    what = ctx.space.describe({**assign, "step": step})
+    return Draft(
+        where,
+        f"no way in: {label} answers {what} received {moment} with nobody reachable then "
+        f"({'; '.join(why.why_not) or 'no action'})",
+        f"add the contact the text gives, or an escalation on: closed; e.g. beredskab route {ctx.file} "
+        f"--event - <<< '{json.dumps(witness, ensure_ascii=False)}'",
+    )

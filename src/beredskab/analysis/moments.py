@@ -1,0 +1,117 @@
+"""The moments time checks look at: the days of a year that matter and every opening and closing in them.
+
+Between two consecutive candidate moments no schedule opens or closes, so whatever
+depends only on "who is open" is constant there, and a wait until the next opening is
+longest at the start of such a stretch. Checking at the candidate moments is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..routing.calendar import ZONE, CompiledSchedule, add_duration, is_public_holiday, wall_moment
+from ..routing.facts import HOLIDAY, open_key, schedule_of, yes_no
+from ..spec.model import ResponsePromise
+from .context import CheckContext
+from .space import TIME, DecisionSpace, Region
+
+__all__ = ["Moment", "candidate_moments", "in_region", "plan_moments", "promise_deadline", "scan_days", "span"]
+
+
+def scan_days(start: dt.date) -> list[dt.date]:
+    """Two ordinary weeks from ``start`` and the days around every public holiday of a year."""
+    days = {start + dt.timedelta(days=i) for i in range(14)}
+    for i in range(366):
+        day = start + dt.timedelta(days=i)
+        if is_public_holiday(day):
+            days.update(day + dt.timedelta(days=k) for k in range(-3, 5))
+    return sorted(days)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A candidate moment and the time facts at it (``o_<schedule>``, ``holiday``)."""
+
+    at: dt.datetime
+    facts: dict[str, str]
+    ordinary: bool  # in one of the two ordinary weeks (not only near a holiday)
+    state: tuple[bool, ...]  # open or not, for every schedule given, in their order
+
+
+def candidate_moments(
+    schedules: Iterable[tuple[str, CompiledSchedule]], start: dt.date, fact_schedules: Iterable[str] = ()
+) -> list[Moment]:
+    """Midnights and every opening and closing of ``schedules`` on the scanned days, in order.
+
+    ``fact_schedules`` names the schedules whose open state each moment records (those
+    the plan's rules read), so a moment can be matched to a region's time class.
+    """
+    scheds = list(schedules)
+    wanted_ids = set(fact_schedules)
+    ordinary_until = start + dt.timedelta(days=14)
+    out: list[Moment] = []
+    for day in scan_days(start):
+        minutes = {0}
+        for _, sched in scheds:
+            for s, e in sched.intervals(day):
+                minutes.update(m for m in (s, e) if m < 24 * 60)
+        holiday = yes_no(is_public_holiday(day))
+        for minute in sorted(minutes):
+            at = wall_moment(day, minute).astimezone(ZONE)
+            state = tuple(sched.is_open(at) for _, sched in scheds)
+            facts = {open_key(sid): yes_no(is_open) for (sid, _), is_open in zip(scheds, state, strict=True)}
+            facts = {k: v for k, v in facts.items() if schedule_of(k) in wanted_ids}
+            facts[HOLIDAY] = holiday
+            out.append(Moment(at, facts, day < ordinary_until, state))
+    return out
+
+
+def plan_moments(ctx: CheckContext) -> list[Moment]:
+    """The candidate moments of the plan under check, over all its schedules (cached per check run)."""
+    if "moments" not in ctx.cache:
+        space = ctx.space
+        read = [s for k, _ in (space.time_classes[0].facts if space.time_classes else ()) if (s := schedule_of(k))]
+        ctx.cache["moments"] = candidate_moments(ctx.compiled.schedules.items(), ctx.as_of, read)
+    moments: list[Moment] = ctx.cache["moments"]
+    return moments
+
+
+def in_region(space: DecisionSpace, region: Region, moment: Moment) -> bool:
+    """Whether ``moment`` lies in ``region``'s time class (any moment when the region fixes no time)."""
+    tc = region.assign.get(TIME)
+    if tc is None:
+        return True
+    for key, value in space.time_classes[tc].facts:
+        have = moment.facts.get(key)
+        if have is None and schedule_of(key) is not None:
+            return False  # a schedule the moments did not record: be strict
+        if have != value:
+            return False
+    return True
+
+
+def _end_of_next_working_day(moment: dt.datetime) -> dt.datetime:
+    day = moment.astimezone(ZONE).date() + dt.timedelta(days=1)
+    while day.weekday() >= 5 or is_public_holiday(day):
+        day += dt.timedelta(days=1)
+    return wall_moment(day + dt.timedelta(days=1), 0)
+
+
+def promise_deadline(promise: ResponsePromise, received: dt.datetime) -> dt.datetime:
+    """By when someone must be able to act on a concern received at ``received``."""
+    if promise.within is not None:
+        return add_duration(received, promise.within)
+    return _end_of_next_working_day(received)
+
+
+def span(delta: dt.timedelta) -> str:
+    """``2 d 19 h`` / ``5 h 30 min`` / ``at once``."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes <= 0:
+        return "at once"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins and not days else ""]
+    return " ".join(p for p in parts if p)
