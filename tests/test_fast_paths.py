@@ -50,3 +50,13 @@ def test_a_plan_built_without_the_loader_compiles_on_first_route(plans: dict[str
     concern = {"acute": False, "age": 16, "received_at": dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC).isoformat()}
     assert bare.route(concern) == loaded.route(concern)
     assert private_attr(bare, "_compiled") is not None
+
+
+def test_plain_init_runs_only_for_direct_construction() -> None:
+    # validated through model_validate, the error is the concern's own, not one wrapped by pydantic
+    with pytest.raises(beredskab.ConcernError) as info:
+        beredskab.Concern.model_validate({"acute": True})
+    assert [p.field for p in info.value.problems] == ["received_at"]
+    with pytest.raises(beredskab.ConcernError) as info:
+        beredskab.Concern(acute=True)  # type: ignore[call-arg]
+    assert [p.field for p in info.value.problems] == ["received_at"]

@@ -179,3 +179,49 @@ def test_route_is_deterministic(plans: dict[str, beredskab.Plan]) -> None:
     event = {"acute": False, "age": 40, "received_at": "2026-11-28T09:00:00+01:00"}
     for plan in plans.values():
         assert plan.route(event) == plan.route(event)
+
+
+# --- privacy of errors: a ConcernError names fields, never what the caller sent --------------
+
+
+def test_a_concern_built_directly_raises_concern_error() -> None:
+    with pytest.raises(ConcernError) as info:
+        Concern(acute="yes", received_at=AT)  # type: ignore[arg-type]
+    assert info.value.field == "acute"
+    assert "input_value" not in str(info.value)
+    with pytest.raises(ConcernError):
+        Concern.model_validate({"acute": True})
+    with pytest.raises(ConcernError):
+        Concern.model_validate_json('{"acute": true, "received_at": "not a time"}')
+    assert Concern(acute=True, received_at=AT).acute is True
+
+
+def test_every_bad_field_is_reported_at_once(plans: dict[str, beredskab.Plan]) -> None:
+    event = {"acute": "maybe", "age": 200, "reporter": "teacher", "findings": {"consent": "yes"}}
+    with pytest.raises(ConcernError) as info:
+        plans["koege"].route(event)
+    fields = [p.field for p in info.value.problems]
+    assert fields == ["received_at", "acute", "age", "reporter", "findings.consent"]
+    for field in fields:
+        assert repr(field) in str(info.value)
+    assert info.value.field == "received_at"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"acute": False, "received_at": AT, "step": "Ahmed Hansen"},
+        {"acute": False, "received_at": AT, "reporter": "Ahmed Hansen"},
+        {"acute": False, "received_at": AT, "age": "Ahmed Hansen"},
+        {"acute": False, "received_at": AT, "Ahmed Hansen": True},
+        {"acute": False, "received_at": AT, "findings": {"Ahmed Hansen": True}},
+        {"acute": False, "received_at": "Ahmed Hansen"},
+        {"acute": "Ahmed Hansen", "received_at": AT},
+    ],
+    ids=["step", "reporter", "age", "key", "finding-key", "received_at", "acute"],
+)
+def test_no_error_echoes_a_value_the_caller_sent(plans: dict[str, beredskab.Plan], event: dict[str, object]) -> None:
+    with pytest.raises(ConcernError) as info:
+        plans["koege"].route(event)
+    text = str(info.value) + repr(info.value.problems)
+    assert "Ahmed" not in text and "Hansen" not in text

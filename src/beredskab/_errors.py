@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from ._problems import Problem, Severity
 
-__all__ = ["BeredskabError", "ConcernError", "PlanError", "suggest"]
+__all__ = ["BeredskabError", "ConcernError", "FieldProblem", "PlanError", "suggest"]
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -41,20 +42,38 @@ class PlanError(BeredskabError):
         return "\n".join([head] + [p.format() for p in errors])
 
 
+class FieldProblem(NamedTuple):
+    """One bad field of a concern."""
+
+    field: str
+    message: str
+    suggestion: str | None = None
+
+    def render(self) -> str:
+        text = f"concern field {self.field!r}: {self.message}"
+        return text + (f" (did you mean {self.suggestion!r}?)" if self.suggestion else "")
+
+
 class ConcernError(BeredskabError, ValueError):
     """A concern (the event) is invalid.
 
     Attributes:
-        field: the offending field, dotted (``age``, ``findings.consent``).
-        message: what is wrong, never echoing the value the caller sent.
+        field: the (first) offending field, dotted (``age``, ``findings.consent``).
+        message: what is wrong with it, never echoing the value the caller sent.
         suggestion: the closest allowed name or value, for a did-you-mean, or None.
+        problems: every bad field at once, in the order of the contract's fields
+            (:class:`FieldProblem`: ``field``, ``message``, ``suggestion``).
     """
 
-    def __init__(self, field: str, message: str, suggestion: str | None = None) -> None:
-        self.field = field
-        self.message = message
-        self.suggestion = suggestion
-        text = f"concern field {field!r}: {message}"
-        if suggestion:
-            text += f" (did you mean {suggestion!r}?)"
-        super().__init__(text)
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        suggestion: str | None = None,
+        *,
+        problems: Sequence[FieldProblem] | None = None,
+    ) -> None:
+        self.problems: list[FieldProblem] = list(problems) if problems else [FieldProblem(field, message, suggestion)]
+        first = self.problems[0]
+        self.field, self.message, self.suggestion = first.field, first.message, first.suggestion
+        super().__init__("; ".join(p.render() for p in self.problems))

@@ -100,7 +100,8 @@ def _decision_text(d: Decision) -> str:
     for s in d.sources:
         cite = s.section or "assumed"
         out.append(f"SOURCE: {s.rule}: {cite}" + (f' - "{s.quote}"' if s.quote else ""))
-    out.append("PATH:   " + " -> ".join(d.path))
+    # the contract's path assumes the concern is substantiated: say so, a worried reader may take it as a forecast
+    out.append("PATH:   " + " -> ".join(d.path) + "  (expected course if the concern is substantiated)")
     for a in d.assumptions:
         out.append(f"ASSUMED: {a}")
     return "\n".join(out)

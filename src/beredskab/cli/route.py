@@ -48,7 +48,7 @@ def _parse_bool(text: str) -> bool | None:
         return False
     if low in ("null", "none", "unknown"):
         return None
-    raise ConcernError("findings", f"finding value {text!r} must be true, false or null")
+    raise ConcernError("findings", "a --finding value must be true, false or null (or yes/no, 1/0, unknown)")
 
 
 def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
             event[key] = value
     for item in args.finding or []:
         if "=" not in item:
-            raise ConcernError("findings", f"--finding {item!r}: write NAME=true|false|null, e.g. ready_to_act=false")
+            raise ConcernError("findings", "--finding takes NAME=true|false|null, e.g. ready_to_act=false")
         name, _, value = item.partition("=")
         findings = event.setdefault("findings", {})
         if not isinstance(findings, dict):
@@ -116,7 +116,7 @@ def _int_age(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ConcernError("age", f"{text!r} is not a whole number of years (or 'unknown')") from None
+        raise ConcernError("age", "--age takes a whole number of years (0-130) or 'unknown'") from None
 
 
 def cmd_route(args: argparse.Namespace) -> int:

@@ -8,11 +8,12 @@ there first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["construct", "private_attr"]
+__all__ = ["construct", "plain_init", "private_attr"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,3 +36,17 @@ def private_attr(model: BaseModel, name: str) -> Any:
     """A private attribute's value, or None: pydantic's attribute fallback costs more than routing."""
     private = model.__pydantic_private__
     return private.get(name) if private else None
+
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def plain_init(init: F) -> F:
+    """Mark a model's ``__init__`` as pydantic's own, so that validation does not call it.
+
+    A model that overrides ``__init__`` is validated *through* it by pydantic (its
+    "custom init"), so an exception raised there would be wrapped again as a validation
+    error. Marked, ``__init__`` runs only when the model is built directly (``Concern(...)``).
+    """
+    init.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+    return init

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
-from .._errors import ConcernError, suggest
+from .._errors import ConcernError, FieldProblem, suggest
 from ..spec.vocabulary import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
+from ._fast import plain_init
 
-__all__ = ["Action", "Concern", "ContactPoint", "Decision", "Findings", "SourceRef", "parse_concern"]
+__all__ = ["Action", "Concern", "ContactPoint", "Decision", "Findings", "SourceRef", "concern_error", "parse_concern"]
 
 
 class Findings(BaseModel):
@@ -47,6 +48,31 @@ class Concern(BaseModel):
     findings: Findings = Field(default_factory=Findings)
     severity: SeverityLevel | None = None
     topic: Topic = Topic.RADICALISATION
+
+    @plain_init
+    def __init__(self, /, **data: Any) -> None:
+        # built directly, a bad concern is a ConcernError too, never pydantic's error that
+        # prints the input values
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise concern_error(exc) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Concern:
+        """As pydantic's, raising :class:`beredskab.ConcernError` (every bad field named) on a bad concern."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise concern_error(exc) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Concern:
+        """As pydantic's, raising :class:`beredskab.ConcernError` on a bad concern."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise concern_error(exc) from None
 
     @field_validator("received_at", mode="before")
     @classmethod
@@ -81,42 +107,65 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(keep) or "concern"
 
 
+# a key the caller sent is named in an error only when it looks like a field name: a key
+# that is free text (a name, a sentence) could carry what concerns must never carry
+_FIELD_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
+
+
+def _problem_of(err: Any) -> FieldProblem:
+    loc = tuple(err["loc"])
+    field = _field_name(loc)
+    etype = err["type"]
+    if etype == "extra_forbidden":
+        key = str(loc[-1])
+        parent = "findings" if field.startswith("findings") else "concern"
+        allowed = list(Findings.model_fields) if parent == "findings" else _CONCERN_FIELDS
+        named = field if _FIELD_LIKE.match(key) else parent
+        what = (
+            "unknown field" if named == field else "an unknown field whose name is not shown (it is not a field name)"
+        )
+        return FieldProblem(
+            named,
+            f"{what}; concerns carry facts only (no names, CPR numbers or free text); allowed: {', '.join(allowed)}",
+            suggest(key, allowed),
+        )
+    if etype == "missing":
+        return FieldProblem(field, "is required")
+    if etype == "timezone_aware":
+        return FieldProblem(field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)")
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    ctx = err.get("ctx") or {}
+    guess = None
+    if etype == "enum" and "expected" in ctx:
+        options = [o.strip(" '") for o in str(ctx["expected"]).replace(" or ", ", ").split(",")]
+        guess = suggest(str(err.get("input")), options)
+    return FieldProblem(field, msg[0].lower() + msg[1:], guess)
+
+
+def concern_error(exc: ValidationError) -> ConcernError:
+    """Every bad field of a concern, one problem per field, in the contract's field order."""
+    by_field: dict[str, FieldProblem] = {}
+    for err in exc.errors(include_url=False):
+        problem = _problem_of(err)
+        by_field.setdefault(problem.field, problem)  # a union reports once per member: keep the first
+
+    def order(p: FieldProblem) -> tuple[int, str]:
+        head = p.field.split(".", 1)[0]
+        return (_CONCERN_FIELDS.index(head) if head in _CONCERN_FIELDS else len(_CONCERN_FIELDS), p.field)
+
+    problems = sorted(by_field.values(), key=order)
+    return ConcernError(problems[0].field, problems[0].message, problems[0].suggestion, problems=problems)
+
+
 def parse_concern(data: Concern | dict[str, Any]) -> Concern:
-    """A Concern from a dict (or itself), or ConcernError naming the first bad field."""
+    """A Concern from a dict (or itself), or ConcernError naming every bad field."""
     if isinstance(data, Concern):
         return data
     if not isinstance(data, dict):
         raise ConcernError(
             "concern", f"expected an object with fields {', '.join(_CONCERN_FIELDS)}, got {type(data).__name__}"
         )
-    try:
-        return Concern.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = tuple(err["loc"])
-        field = _field_name(loc)
-        etype = err["type"]
-        if etype == "extra_forbidden":
-            allowed = list(Findings.model_fields) if field.startswith("findings") else _CONCERN_FIELDS
-            guess = suggest(str(loc[-1]), allowed)
-            raise ConcernError(
-                field,
-                "unknown field; concerns carry facts only (no names, CPR numbers or free text)",
-                guess,
-            ) from None
-        if etype == "missing":
-            raise ConcernError(field, "is required") from None
-        if etype == "timezone_aware":
-            raise ConcernError(
-                field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)"
-            ) from None
-        msg = err["msg"].removeprefix("Value error, ")
-        ctx = err.get("ctx") or {}
-        guess = None
-        if etype == "enum" and "expected" in ctx:
-            options = [o.strip(" '") for o in str(ctx["expected"]).replace(" or ", ", ").split(",")]
-            guess = suggest(str(err.get("input")), options)
-        raise ConcernError(field, msg[0].lower() + msg[1:], guess) from None
+    return Concern.model_validate(data)
 
 
 # --- the answer ----------------------------------------------------------------------

@@ -184,8 +184,9 @@ class CompiledPlan:
     def check_step(self, concern: Concern) -> None:
         if concern.step not in self.steps:
             guess = suggest(concern.step, self.steps)
+            # the value is the caller's: never echoed, only the plan's steps are named
             raise ConcernError(
-                "step", f"{concern.step!r} is not a step of plan {self.slug!r} ({', '.join(self.steps)})", guess
+                "step", f"is not a step of plan {self.slug!r} (its steps: {', '.join(self.steps)})", guess
             )
 
     def first_match(self, facts: Facts) -> int:
