@@ -46,16 +46,26 @@ def test_findings_are_cumulative_across_steps(complete: beredskab.Plan) -> None:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_no_ordinary_course_of_a_shipped_plan_ends_in_closure(plans: dict[str, beredskab.Plan], slug: str) -> None:
-    """A worried person is never shown a course that ends in 'closed' where the plan goes on to measures."""
+def test_no_ordinary_course_of_a_shipped_plan_closes_before_the_measures(
+    plans: dict[str, beredskab.Plan], slug: str
+) -> None:
+    """A worried person is never shown a course that closes the case before the plan's measures.
+
+    Every shipped plan refers a substantiated concern at ``visitation`` to the authority
+    that acts; a course may end in closure only after a step beyond it (the measures,
+    the follow-up), never at or before the referral.
+    """
     plan = plans[slug]
     for band in plan.age_bands.values():
         if band.unknown or band.min is None:
             continue
         for reporter in ("citizen", "professional", "relative"):
-            d = plan.route({"acute": False, "age": band.min, "reporter": reporter, "received_at": AT})
-            last = plan.steps[d.path[-1]]
-            assert last.terminal != "closed", (band.label, reporter, d.path)
+            for at in (AT, "2026-11-28T12:00:00+01:00"):  # a weekday morning and a Saturday
+                d = plan.route({"acute": False, "age": band.min, "reporter": reporter, "received_at": at})
+                where = (band.label, reporter, at, d.path)
+                assert "visitation" in d.path, where
+                if plan.steps[d.path[-1]].terminal == "closed":
+                    assert len(d.path) - d.path.index("visitation") >= 3, where
 
 
 def test_the_text_output_labels_the_path(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
 import beredskab
 from beredskab import Concern, ConcernError, Decision
+from conftest import EXAMPLE_FILES
 
 AT = "2026-11-23T10:00:00+01:00"  # a Monday morning
 ACTION_FIELDS = {"step", "actor", "name", "kind", "contacts", "available_from", "act_by"}
@@ -225,3 +227,21 @@ def test_no_error_echoes_a_value_the_caller_sent(plans: dict[str, beredskab.Plan
         plans["koege"].route(event)
     text = str(info.value) + repr(info.value.problems)
     assert "Ahmed" not in text and "Hansen" not in text
+
+
+def test_an_assumed_escalation_is_listed_among_the_assumptions(tmp_path: Path) -> None:
+    source = EXAMPLE_FILES / "valid" / "minimal.yaml"
+    cited = '{on: closed, actor: national_hotline, source: {section: "1"}}'
+    assumed = "{on: closed, actor: national_hotline, assumed: true, note: The text names no stand-in.}"
+    text = source.read_text(encoding="utf-8")
+    assert text.count(cited) == 1
+    evening = {"acute": False, "age": 30, "received_at": "2026-11-23T20:00:00+01:00"}  # Infohus closed
+    before = beredskab.load_plan(source).route(evening)
+    assert [a.role for a in before.next] == ["primary", "escalation"]
+    assert not any("stand-in" in a for a in before.assumptions)
+    f = tmp_path / "minimal.yaml"
+    f.write_text(text.replace(cited, assumed), encoding="utf-8")
+    after = beredskab.load_plan(f).route(evening)
+    assert any(
+        a.startswith("escalation from ") and a.endswith("The text names no stand-in.") for a in after.assumptions
+    )

@@ -17,7 +17,16 @@ from ..spec.model import ResponsePromise
 from .context import CheckContext
 from .space import TIME, DecisionSpace, Region
 
-__all__ = ["Moment", "candidate_moments", "in_region", "plan_moments", "promise_deadline", "scan_days", "span"]
+__all__ = [
+    "Moment",
+    "candidate_moments",
+    "in_region",
+    "moments_in_class",
+    "plan_moments",
+    "promise_deadline",
+    "scan_days",
+    "span",
+]
 
 
 def scan_days(start: dt.date) -> list[dt.date]:
@@ -50,6 +59,8 @@ def candidate_moments(
     """
     scheds = list(schedules)
     wanted_ids = set(fact_schedules)
+    keys = [open_key(sid) for sid, _ in scheds]
+    wanted_at = [i for i, (sid, _) in enumerate(scheds) if sid in wanted_ids]
     ordinary_until = start + dt.timedelta(days=14)
     out: list[Moment] = []
     for day in scan_days(start):
@@ -60,12 +71,59 @@ def candidate_moments(
         holiday = yes_no(is_public_holiday(day))
         for minute in sorted(minutes):
             at = wall_moment(day, minute).astimezone(ZONE)
-            state = tuple(sched.is_open(at) for _, sched in scheds)
-            facts = {open_key(sid): yes_no(is_open) for (sid, _), is_open in zip(scheds, state, strict=True)}
-            facts = {k: v for k, v in facts.items() if schedule_of(k) in wanted_ids}
+            # the local date and minute of ``at`` itself (a DST gap moves wall times)
+            here, at_minute = at.date(), at.hour * 60 + at.minute
+            state = tuple(sched.open_at(here, at_minute) for _, sched in scheds)
+            facts = {keys[i]: yes_no(state[i]) for i in wanted_at}
             facts[HOLIDAY] = holiday
             out.append(Moment(at, facts, day < ordinary_until, state))
     return out
+
+
+def moments_in_class(
+    ctx: CheckContext, tc: int | None, *, distinct_states: bool = False, stretch_starts: bool = False
+) -> list[Moment]:
+    """The plan's moments in time class ``tc`` (all moments for None), cached per class.
+
+    With ``distinct_states``, only the first moment of each open/closed state: all that a
+    question about who is open (not about how long to wait) needs. With ``stretch_starts``,
+    only the first moment of each stretch in which nothing opens or closes: a wait until
+    the next opening only shrinks within a stretch, so its longest is at the start.
+    """
+    key = f"moments:{tc}:{distinct_states}:{stretch_starts}"
+    if key not in ctx.cache:
+        space = ctx.space
+        if tc is None:
+            chosen = plan_moments(ctx)
+        else:
+            facts = space.time_classes[tc].facts
+            chosen = [m for m in plan_moments(ctx) if all(m.facts.get(k) == v for k, v in facts)]
+        if stretch_starts:
+            previous: dict[int, Moment] = {}
+            every = plan_moments(ctx)
+            for i, m in enumerate(every):
+                if i:
+                    previous[id(m)] = every[i - 1]
+            kept = []
+            for m in chosen:
+                before = previous.get(id(m))
+                same_stretch = (
+                    before is not None
+                    and before.state == m.state
+                    and before.ordinary == m.ordinary
+                    and (m.at - before.at) <= dt.timedelta(days=1)
+                )
+                if not same_stretch:
+                    kept.append(m)
+            chosen = kept
+        if distinct_states:
+            first: dict[tuple[bool, ...], Moment] = {}
+            for m in chosen:
+                first.setdefault(m.state, m)
+            chosen = list(first.values())
+        ctx.cache[key] = chosen
+    moments: list[Moment] = ctx.cache[key]
+    return moments
 
 
 def plan_moments(ctx: CheckContext) -> list[Moment]:

@@ -50,7 +50,8 @@ def reach(compiled: CompiledPlan, actions: list[ActionSpec], at: dt.datetime) ->
             candidates.extend(
                 (e.actor, tuple(e.via) if e.via is not None else None) for e in act.escalation if e.on == "closed"
             )
-    for aid, via in dict.fromkeys(candidates):
+    unique = list(dict.fromkeys(candidates))
+    for aid, via in unique:
         actor = compiled.actors[aid]
         sched = compiled.schedules[actor.schedule]
         contacts = _contacts(actor, via)
@@ -58,16 +59,20 @@ def reach(compiled: CompiledPlan, actions: list[ActionSpec], at: dt.datetime) ->
         if can_act is not None and (earliest_any is None or can_act < earliest_any):
             earliest_any = can_act
         if not contacts:
-            why_not.append(f"{actor.name}: no contact in the plan")
             continue
-        usable = [
-            c for c in contacts if c.channel in WRITTEN or compiled.schedules[c.schedule or actor.schedule].is_open(at)
-        ]
-        if usable:
+        if not way_in and any(
+            c.channel in WRITTEN or compiled.schedules[c.schedule or actor.schedule].is_open(at) for c in contacts
+        ):
             way_in = True
-        else:
-            channels = "/".join(sorted({c.channel.value for c in contacts}))
-            why_not.append(f"{actor.name}: {channels} not answered then")
         if can_act is not None and (earliest is None or can_act < earliest):
             earliest, who = can_act, actor.name
+    if not way_in:  # the reasons are read only when nobody can be reached
+        for aid, via in unique:
+            actor = compiled.actors[aid]
+            contacts = _contacts(actor, via)
+            if not contacts:
+                why_not.append(f"{actor.name}: no contact in the plan")
+            else:
+                channels = "/".join(sorted({c.channel.value for c in contacts}))
+                why_not.append(f"{actor.name}: {channels} not answered then")
     return Reach(way_in, earliest, who, tuple(why_not), earliest_any)

@@ -71,8 +71,8 @@ class DecisionSpace:
     dims: dict[str, list[Any]] = field(default_factory=dict)
     others: dict[str, list[Any]] = field(default_factory=dict)  # values a representative stands for
     time_classes: list[TimeClass] = field(default_factory=list)
-    # id -> (the condition itself, kept alive so the id stays its own; compiled form)
-    _compiled: dict[int, tuple[Condition, CompiledCondition]] = field(default_factory=dict, repr=False)
+    # id -> (the condition itself, kept alive so the id stays its own; compiled form; dimensions read)
+    _compiled: dict[int, tuple[Condition, CompiledCondition, list[str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, plan: PlanSpec, compiled: CompiledPlan, start: dt.date) -> DecisionSpace:
@@ -112,11 +112,18 @@ class DecisionSpace:
 
     def compiled_condition(self, cond: Condition) -> CompiledCondition:
         """``cond`` compiled once per space (checks ask many questions of the same rules)."""
+        return self._analysed(cond)[1]
+
+    def reads(self, cond: Condition) -> list[str]:
+        """The dimensions ``cond`` reads (:func:`~beredskab.routing.conditions.reads`), once per space."""
+        return self._analysed(cond)[2]
+
+    def _analysed(self, cond: Condition) -> tuple[Condition, CompiledCondition, list[str]]:
         key = id(cond)
         hit = self._compiled.get(key)
         if hit is None or hit[0] is not cond:
-            hit = self._compiled[key] = (cond, compile_condition(cond))
-        return hit[1]
+            hit = self._compiled[key] = (cond, compile_condition(cond), reads(cond))
+        return hit
 
     def size(self) -> int:
         """Points in the (collapsed) space: what brute force would have to enumerate."""
@@ -259,7 +266,7 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
 def satisfying(space: DecisionSpace, cond: Condition, within: Assignment) -> dict[str, Any] | None:
     """An assignment extending ``within`` on which ``cond`` holds, or None if there is none."""
     stack: list[dict[str, Any]] = [dict(within)]
-    dims = reads(cond)
+    dims = space.reads(cond)
     test = space.compiled_condition(cond)
     while stack:
         assign = stack.pop()

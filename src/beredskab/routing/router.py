@@ -146,6 +146,10 @@ class CompiledPlan:
             seen.update({act.spec.actor, act.schedule.id})
             if act.spec.deadline is not None and act.spec.deadline.assumed:
                 assumptions.append(f"deadline for {act.actor.name}: {act.spec.deadline.note}")
+            for esc in act.spec.escalation:
+                if esc.assumed:
+                    target = self.actors[esc.actor].name
+                    assumptions.append(f"escalation from {act.actor.name} to {target} ({esc.on}): {esc.note}")
         return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)))
 
     # -- routing

@@ -44,7 +44,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._problems import Draft
-from ...routing.conditions import reads
 from ...routing.facts import CONSENT
 from ...spec.model import ActionSpec, CatchAll, Condition, Rule
 from ...spec.vocabulary import ActorKind, LegalBasis
@@ -95,7 +94,7 @@ class _Analysis:
 
     def shared_by_rule(self, cond: Condition, actor: str) -> str | None:
         """A step (not intake) after which ``cond`` holds without consent while someone else holds the case."""
-        mine = set(reads(cond))
+        mine = set(self.space.reads(cond))
         for sid, performers in self.performers.items():
             if sid == "intake" or sid not in self.ctx.plan.steps:
                 continue
@@ -103,7 +102,7 @@ class _Analysis:
                 if other == actor:
                     continue
                 # only facts both conditions read must agree; the others are free for each
-                dims = [d for d in PERSISTENT if d in mine and (before is None or d in reads(before))]
+                dims = [d for d in PERSISTENT if d in mine and (before is None or d in self.space.reads(before))]
                 for combo in self._combos(dims):
                     if before is not None and not self.holds(before, combo):
                         continue

@@ -34,8 +34,9 @@ from typing import Any
 from ..._problems import Draft, Severity
 from ...routing.calendar import ZONE
 from ..context import CheckContext
-from ..moments import in_region, plan_moments, promise_deadline, span
+from ..moments import moments_in_class, promise_deadline, span
 from ..reach import Reach, reach
+from ..space import TIME
 
 CODE = "BK604"
 
@@ -46,20 +47,23 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     plan, compiled, space = ctx.plan, ctx.compiled, ctx.space
     if "intake" not in plan.steps:
         return
-    moments = plan_moments(ctx)
     promise = plan.response_promise
-    cache: dict[tuple[int | None, int], Reach] = {}
+    cache: dict[tuple[int | None, dt.datetime], Reach] = {}
     worst: Worst | None = None
     worst_ordinary: Worst | None = None
     breach: Worst | None = None
+    seen: set[tuple[int | None, int | None]] = set()
     for region in ctx.regions:
         if region.assign.get("acute") == "yes" or region.assign.get("step", "intake") != "intake":
             continue
+        # the wait depends on the deciding rule and the time class only
+        tc = region.assign.get(TIME)
+        if (region.owner, tc) in seen:
+            continue
+        seen.add((region.owner, tc))
         rule = plan.catch_all if region.owner is None else plan.rules[region.owner]
-        for i, moment in enumerate(moments):
-            if not in_region(space, region, moment):
-                continue
-            key = (region.owner, i)
+        for moment in moments_in_class(ctx, tc, stretch_starts=True):
+            key = (region.owner, moment.at)
             if key not in cache:
                 cache[key] = reach(compiled, rule.next, moment.at)
             got = cache[key]

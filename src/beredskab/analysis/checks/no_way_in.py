@@ -45,8 +45,9 @@ from ..._problems import Draft
 from ...routing.calendar import ZONE
 from ...spec.model import CatchAll, Rule
 from ..context import CheckContext
-from ..moments import in_region, plan_moments
+from ..moments import moments_in_class
 from ..reach import Reach, reach
+from ..space import TIME
 
 CODE = "BK603"
 MAX_REPORTED = 12
@@ -60,13 +61,17 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     performers: dict[str, set[str]] = {}
     for _, dst, attrs in compiled.graph.edges():
         performers.setdefault(dst, set()).add(str(attrs["actor"]))
-    moments = plan_moments(ctx)
     # whether anyone is reachable depends only on who is open: one answer per rule and state
     cache: dict[tuple[int | None, tuple[bool, ...]], Reach] = {}
     reported: set[int | None] = set()  # one report per deciding rule: its fault, not each step's
     found: list[Draft] = []
     # the most ordinary concerns first, so the witness is the one a worried person raises
+    # a rule's reachability depends on the time class only: regions differing in other facts agree
+    reachable: set[tuple[int | None, int | None]] = set()
     for region in sorted(ctx.regions, key=lambda r: (r.assign.get("acute") == "yes", len(r.assign))):
+        tc = region.assign.get(TIME)
+        if region.owner in reported or (region.owner, tc) in reachable:
+            continue
         rule: Rule | CatchAll = plan.catch_all if region.owner is None else plan.rules[region.owner]
         steps = [region.assign["step"]] if "step" in region.assign else list(space.dims["step"])
         newcomers = {a.actor for a in rule.next}
@@ -75,9 +80,8 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                 break
             if step != "intake" and newcomers <= performers.get(step, set()):
                 continue
-            for moment in moments:
-                if not in_region(space, region, moment):
-                    continue
+            # who is open is all that matters here: one moment per open/closed state
+            for moment in moments_in_class(ctx, tc, distinct_states=True):
                 key = (region.owner, moment.state)
                 if key not in cache:
                     cache[key] = reach(compiled, rule.next, moment.at)
@@ -85,6 +89,10 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                     continue
                 reported.add(region.owner)
                 found.append(_draft(ctx, region.assign, region.owner, step, moment.at, cache[key]))
+                break
+            else:
+                # reachable in every state of this class: the other steps would answer the same
+                reachable.add((region.owner, tc))
                 break
     found.sort(key=lambda d: d.path)
     yield from found[:MAX_REPORTED]
