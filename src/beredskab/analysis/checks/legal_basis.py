@@ -68,6 +68,21 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     items.append((("catch_all",), "the catch-all", plan.catch_all))
     under_18 = [bid for bid, b in plan.age_bands.items() if not b.unknown and b.min is not None and b.min < 18]
     adult = [bid for bid, b in plan.age_bands.items() if not b.unknown and b.max is not None and b.max >= 18]
+    # (the bases, what each is for; the bands it must not decide; who they are; the fix)
+    age_rules = [
+        (
+            {LegalBasis.SEL_12B: "counselling of persons over 18"},
+            under_18,
+            "someone under 18",
+            "narrow the rule's age_band to adults, or cite the children's basis (BL-underretning)",
+        ),
+        (
+            {b: "children under 18" for b in CHILDREN},
+            adult,
+            "someone of 18 or over",
+            "narrow the rule's age_band to children, or cite the adults' basis (SEL-12b)",
+        ),
+    ]
     for path, label, item in items:
         severity = Severity.WARNING if item.assumed else None
         rule = item if isinstance(item, Rule) else None
@@ -103,23 +118,15 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                         "require findings: {security_threat: true}, or drop STRFL-114",
                         severity=severity,
                     )
-            if basis is LegalBasis.SEL_12B:
-                young = [bid for bid in under_18 if can_hold({"band": bid})]
-                if young:
+            for bases, bands, whom, hint in age_rules:
+                if basis not in bases:
+                    continue
+                wrong = [bid for bid in bands if can_hold({"band": bid})]
+                if wrong:
                     yield Draft(
                         where,
-                        f"{label} cites SEL-12b (counselling of persons over 18) but can decide a concern about "
-                        f"someone under 18 (age band {young[0]!r})",
-                        "narrow the rule's age_band to adults, or cite the children's basis (BL-underretning)",
-                        severity=severity,
-                    )
-            if basis in CHILDREN:
-                grown = [bid for bid in adult if can_hold({"band": bid})]
-                if grown:
-                    yield Draft(
-                        where,
-                        f"{label} cites {basis.value} (children under 18) but can decide a concern about someone "
-                        f"of 18 or over (age band {grown[0]!r})",
-                        "narrow the rule's age_band to children, or cite the adults' basis (SEL-12b)",
+                        f"{label} cites {basis.value} ({bases[basis]}) but can decide a concern about {whom} "
+                        f"(age band {wrong[0]!r})",
+                        hint,
                         severity=severity,
                     )

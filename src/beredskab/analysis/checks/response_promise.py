@@ -29,31 +29,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._problems import Draft
-from ...routing.calendar import ZONE, add_duration, is_public_holiday, wall_moment
+from ...routing.calendar import ZONE, is_public_holiday, wall_moment
 from ...routing.facts import schedule_of, yes_no
 from ...spec.model import ActionSpec, parse_duration
 from ..context import CheckContext
+from ..moments import promise_deadline, scan_days
 from ..space import TIME
 
 CODE = "BK602"
 MAX_WINDOWS = 6
-
-
-def _scan_days(start: dt.date) -> list[dt.date]:
-    """Two ordinary weeks from ``start`` and the days around every public holiday of a year."""
-    days = {start + dt.timedelta(days=i) for i in range(14)}
-    for i in range(366):
-        day = start + dt.timedelta(days=i)
-        if is_public_holiday(day):
-            days.update(day + dt.timedelta(days=k) for k in range(-3, 5))
-    return sorted(days)
-
-
-def _end_of_next_working_day(moment: dt.datetime) -> dt.datetime:
-    day = moment.astimezone(ZONE).date() + dt.timedelta(days=1)
-    while day.weekday() >= 5 or is_public_holiday(day):
-        day += dt.timedelta(days=1)
-    return wall_moment(day + dt.timedelta(days=1), 0)
 
 
 def _label(a: dt.datetime, b: dt.datetime) -> str:
@@ -75,7 +59,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     blocks: list[list[dt.datetime]] = []  # runs of consecutive scanned days
     firsts: list[dt.datetime] = []
     previous: dt.date | None = None
-    for day in _scan_days(ctx.as_of):
+    for day in scan_days(ctx.as_of):
         if previous is None or day - previous > dt.timedelta(days=1):
             blocks.append([])
             firsts.append(wall_moment(day, 0))
@@ -93,9 +77,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         runs.append(sorted({m.astimezone(ZONE) for m in block if m >= lo} | {hi.astimezone(ZONE)}))
 
     def deadline(t: dt.datetime) -> dt.datetime:
-        if promise.within is not None:
-            return add_duration(t, promise.within)
-        return _end_of_next_working_day(t)
+        return promise_deadline(promise, t)
 
     def earliest(actions: list[ActionSpec], t: dt.datetime) -> tuple[dt.datetime | None, list[str]]:
         best: dt.datetime | None = None
