@@ -93,6 +93,13 @@ CODES: dict[str, Code] = {
             "an explicit YAML tag (`!!python/...`, `!custom`) or a merge key `<<`",
             "remove the tag; write merged keys out",
         ),
+        Code(
+            "BK008",
+            "number-too-long",
+            _E,
+            "a plain number with more than 18 digits (no field takes one; Python would refuse or crawl)",
+            "quote it if it is text",
+        ),
         # the plan format
         Code(
             "BK101",
@@ -110,6 +117,14 @@ CODES: dict[str, Code] = {
             "fix the spelling or remove the key",
         ),
         Code("BK103", "missing-key", _E, "a required key is missing", "add it"),
+        Code(
+            "BK104",
+            "limit",
+            _E,
+            "more steps, rules, schedules, actors or contacts, or deeper or wider conditions, than a plan can hold "
+            "(see `docs/plan-format.md`, Limits)",
+            "split or simplify; the limits sit far above any real plan",
+        ),
         # references between ids
         Code(
             "BK201",

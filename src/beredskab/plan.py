@@ -13,10 +13,13 @@ import pydantic
 from pydantic import PrivateAttr, ValidationError
 
 from ._errors import PlanError
-from ._problems import Problem
+from ._problems import Draft, Problem
+from .routing._engine import EngineError
 from .routing._fast import private_attr
 from .routing.concern import Concern, Decision, parse_concern
+from .routing.conditions import to_durable
 from .routing.router import CompiledPlan
+from .spec.limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LEAVES, check_limits, expression_size
 from .spec.model import PlanSpec
 from .spec.national import load_national
 from .spec.positions import pydantic_problems
@@ -69,15 +72,45 @@ class Plan(PlanSpec):
 
 
 def compile_plan(plan: Plan, document: YamlDocument | None = None) -> Plan:
-    """Cross-check ``plan``'s references and compile it for routing; PlanError positioned in ``document``."""
+    """Bound, cross-check and compile ``plan`` for routing; PlanError positioned in ``document``.
+
+    The limits are checked first, and every compiled rule is measured before durable-rules
+    sees it: its compiler rejects some rulesets and never returns on others, so nothing it
+    could choke on reaches it.
+    """
+    file = document.file if document is not None else "<plan>"
     national = load_national()
-    drafts = check_references(plan, national)
+    drafts = check_limits(plan) or check_references(plan, national)
+    if not drafts:
+        drafts = _expression_limits(plan)
     if drafts:
-        file = document.file if document is not None else "<plan>"
         raise PlanError([d.place(document, file=file) for d in drafts], file)
+    try:
+        compiled = CompiledPlan(plan, national)
+    except EngineError as exc:  # pragma: no cover - the limits above keep every known failure out
+        message = f"the routing engine cannot compile these rules ({exc.__cause__ or exc}); please report this"
+        raise PlanError([Draft(("rules",), message, key=True, code="BK104").place(document, file=file)], file) from None
     plan._document = document
-    plan._compiled = CompiledPlan(plan, national)
+    plan._compiled = compiled
     return plan
+
+
+def _expression_limits(plan: PlanSpec) -> list[Draft]:
+    out: list[Draft] = []
+    for i, rule in enumerate(plan.rules):
+        depth, leaves = expression_size(to_durable(rule.when))
+        if depth > MAX_EXPRESSION_DEPTH or leaves > MAX_EXPRESSION_LEAVES:
+            out.append(
+                Draft(
+                    ("rules", i, "when"),
+                    f"rule {rule.id!r}: its condition compiles to {leaves} tests {depth} levels deep, more than the "
+                    f"routing engine takes ({MAX_EXPRESSION_LEAVES} tests, {MAX_EXPRESSION_DEPTH} levels)",
+                    "split it into several rules",
+                    key=True,
+                    code="BK104",
+                )
+            )
+    return out
 
 
 def build_plan(document: YamlDocument) -> Plan:

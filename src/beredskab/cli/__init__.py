@@ -61,3 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: one line that says so, never a traceback with the caller's data
+        common.err(
+            f"internal error ({type(exc).__name__}); this is a bug in beredskab, not in your input: please "
+            "report it on the issue tracker of the repository you installed beredskab from, with the command "
+            "you ran (and the file, if you can share it)"
+        )
+        return common.EXIT_USAGE

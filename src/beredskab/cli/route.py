@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from .._errors import ConcernError, PlanError
 from ..loader import load_plan
 from ..routing.calendar import ZONE
+from ..routing.concern import read_event_json
 from . import common
 from .reporters import DECISION_REPORTERS
 
@@ -59,18 +59,7 @@ def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
             data = sys.stdin.buffer.read() if args.event == "-" else Path(args.event).read_bytes()
         except OSError as exc:
             raise ConcernError("event", f"cannot read {args.event}: {exc.strerror}") from None
-        try:
-            # bytes, decoded here, so a non-UTF-8 file is a bad event rather than a
-            # UnicodeDecodeError; utf-8-sig because Windows editors write a BOM
-            raw = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ConcernError(
-                "event", f"{where}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
-            ) from None
-        try:
-            event = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ConcernError("event", f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        event = read_event_json(data, where)
         if not isinstance(event, dict):
             raise ConcernError("event", f"the event must be a JSON object, not {_json_type(event)}")
     if args.at is not None:

@@ -7,6 +7,7 @@ rejected. See ``shared/contract.md``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -16,7 +17,17 @@ from .._errors import ConcernError, FieldProblem, suggest
 from ..spec.vocabulary import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
 from ._fast import plain_init
 
-__all__ = ["Action", "Concern", "ContactPoint", "Decision", "Findings", "SourceRef", "concern_error", "parse_concern"]
+__all__ = [
+    "Action",
+    "Concern",
+    "ContactPoint",
+    "Decision",
+    "Findings",
+    "SourceRef",
+    "concern_error",
+    "parse_concern",
+    "read_event_json",
+]
 
 
 class Findings(BaseModel):
@@ -136,9 +147,11 @@ def _problem_of(err: Any) -> FieldProblem:
     msg = str(err["msg"]).removeprefix("Value error, ")
     ctx = err.get("ctx") or {}
     guess = None
-    if etype == "enum" and "expected" in ctx:
+    given = err.get("input")
+    if etype == "enum" and "expected" in ctx and isinstance(given, str) and len(given) <= 64:
+        # only a short text can be a misspelling; anything else is never turned into text
         options = [o.strip(" '") for o in str(ctx["expected"]).replace(" or ", ", ").split(",")]
-        guess = suggest(str(err.get("input")), options)
+        guess = suggest(given, options)
     return FieldProblem(field, msg[0].lower() + msg[1:], guess)
 
 
@@ -155,6 +168,71 @@ def concern_error(exc: ValidationError) -> ConcernError:
 
     problems = sorted(by_field.values(), key=order)
     return ConcernError(problems[0].field, problems[0].message, problems[0].suggestion, problems=problems)
+
+
+MAX_EVENT_BYTES = 64 * 1024  # a concern is a handful of facts; a larger event is not one
+MAX_EVENT_DEPTH = 8  # a concern nests two levels (findings)
+MAX_EVENT_DIGITS = 18
+
+
+class _TooLongNumber:
+    """What a JSON number with more digits than any field takes reads as: a value of no field's type."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<a number too long for any field>"
+
+
+def _bounded_int(text: str) -> int | _TooLongNumber:
+    return _TooLongNumber() if len(text.lstrip("-")) > MAX_EVENT_DIGITS else int(text)
+
+
+def _json_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` (before the recursive decoder runs)."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def read_event_json(data: bytes, where: str) -> Any:
+    """One JSON event from bytes, bounded in size, depth and number length; ConcernError on ``event`` otherwise.
+
+    The errors name the place (``where``, line, column) and never show the content.
+    """
+    if len(data) > MAX_EVENT_BYTES:
+        raise ConcernError("event", f"{where}: {len(data)} bytes; an event is at most {MAX_EVENT_BYTES} bytes")
+    try:
+        # utf-8-sig: Windows editors write a BOM
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConcernError(
+            "event", f"{where}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+        ) from None
+    if _json_depth_exceeds(raw, MAX_EVENT_DEPTH):
+        raise ConcernError("event", f"{where}: nested deeper than {MAX_EVENT_DEPTH} levels; a concern nests two")
+    try:
+        return json.loads(raw, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        raise ConcernError("event", f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except (RecursionError, ValueError):  # pragma: no cover - bounded above; never a traceback
+        raise ConcernError("event", f"{where}: cannot be read as JSON") from None
 
 
 def parse_concern(data: Concern | dict[str, Any]) -> Concern:

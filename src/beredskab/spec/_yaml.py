@@ -20,8 +20,9 @@ import yaml
 from .._problems import Problem
 
 MAX_BYTES = 1024 * 1024
-MAX_NODES = 20_000
+MAX_NODES = 20_000  # nodes of the document, aliases expanded (the shipped plans have at most 1,300)
 MAX_DEPTH = 50
+MAX_NUMBER_DIGITS = 18  # more digits than any field can use (ages, kommunekode: 3)
 MAX_PROBLEMS_PER_KIND = 20
 
 PathT = tuple[Any, ...]
@@ -193,6 +194,7 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
     stack: list[tuple[yaml.Node, list[Any]]] = []
     root: yaml.Node | None = None
     documents = 0
+    nodes = 0
     first_alias: tuple[int, int] | None = None
 
     def fail(mark: Any, code: str, message: str) -> YamlProblems:  # marks: C or Python
@@ -209,6 +211,10 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
     try:
         for event in yaml.parse(text, Loader=loader):
             mark: Any = event.start_mark
+            if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                nodes += 1
+                if nodes > MAX_NODES:  # counted before anything is built: a huge file fails fast
+                    raise fail(mark, "BK006", f"the document has more than {MAX_NODES} values; plans are far smaller")
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -218,7 +224,15 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
                     first_alias = (mark.line + 1, mark.column + 1)
                 if event.anchor not in anchors:
                     raise fail(event.start_mark, "BK001", f"alias *{event.anchor} names no anchor")
-                attach(anchors[event.anchor])
+                target = anchors[event.anchor]
+                if any(node is target for node, _ in stack):
+                    # the alias stands inside what its anchor names: the value would contain itself
+                    raise fail(
+                        event.start_mark,
+                        "BK006",
+                        f"alias *{event.anchor} refers to the mapping or list that contains it (a recursive alias)",
+                    )
+                attach(target)
             elif isinstance(event, yaml.ScalarEvent):
                 node: yaml.Node = yaml.ScalarNode(event.tag or "", event.value, mark, None, event.style)
                 if event.anchor:
@@ -264,6 +278,10 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
     return root, first_alias
 
 
+class _NumberTooLong(Exception):
+    """A plain number with more digits than any field of the format can use."""
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     value: str = node.value
     if node.style in ("'", '"', "|", ">"):
@@ -278,7 +296,11 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if value in ("false", "False", "FALSE"):
         return False
     if _INT.match(value):
-        return int(value, 0) if value.startswith(("0x", "0o")) else int(value)
+        based = value.startswith(("0x", "0o"))
+        if len(value[2:] if based else value.lstrip("+-")) > MAX_NUMBER_DIGITS:
+            # refused before conversion: Python's int() refuses 4,300 digits, and is slow long before
+            raise _NumberTooLong
+        return int(value, 0) if based else int(value)
     if _FLOAT.match(value):
         return float(value)
     if value in (".inf", "+.inf", ".Inf", "+.Inf", ".INF"):
@@ -301,6 +323,18 @@ def _explicit_tag(node: yaml.Node) -> str | None:
     return tag
 
 
+def _too_long(display: str, node: yaml.Node) -> Problem:
+    line, col = _mark(node)
+    return _problem(
+        display,
+        line,
+        col,
+        "BK008",
+        f"a number with more than {MAX_NUMBER_DIGITS} digits; no field of a plan takes one",
+        "quote it if it is text",
+    )
+
+
 def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
     """Plain Python data with marks; duplicate keys and foreign tags are problems."""
     doc = YamlDocument(display, None)
@@ -317,7 +351,11 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
             line, col = _mark(n)
             problems.append(_problem(display, line, col, "BK007", f"YAML tag {tag!r} is not allowed in a plan"))
         if isinstance(n, yaml.ScalarNode):
-            return _scalar(n)
+            try:
+                return _scalar(n)
+            except _NumberTooLong:
+                problems.append(_too_long(display, n))
+                return None
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
         if isinstance(n, yaml.MappingNode):
@@ -327,7 +365,11 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
                     line, col = _mark(key_node)
                     problems.append(_problem(display, line, col, "BK001", "mapping keys must be plain text"))
                     continue
-                key = _scalar(key_node)
+                try:
+                    key = _scalar(key_node)
+                except _NumberTooLong:
+                    problems.append(_too_long(display, key_node))
+                    continue
                 if key == "<<":
                     line, col = _mark(key_node)
                     problems.append(

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -346,7 +347,21 @@ def parse_duration(text: str) -> tuple[str, int]:
     return "hours", int(m.group(3))
 
 
-Duration = Annotated[str, Field(pattern=_DURATION.pattern, examples=["PT24H", "P3M"])]
+# ten years in each unit: far beyond any plan's deadline, far within datetime's range
+MAX_DURATION = {"hours": 87_600, "days": 3_660, "months": 120}
+
+
+def _bounded_duration(text: str) -> str:
+    if _DURATION.match(text):  # the pattern check reports a malformed one
+        unit, n = parse_duration(text)
+        if n > MAX_DURATION[unit]:
+            raise ValueError(f"duration {text!r} is longer than ten years (at most {MAX_DURATION[unit]} {unit})")
+    return text
+
+
+Duration = Annotated[
+    str, Field(pattern=_DURATION.pattern, examples=["PT24H", "P3M"]), AfterValidator(_bounded_duration)
+]
 
 
 class Deadline(_Provenanced):

@@ -13,7 +13,9 @@ from .._errors import suggest
 from .._problems import Draft, Problem
 from ._yaml import YamlDocument
 
-__all__ = ["pydantic_problems"]
+__all__ = ["MAX_PROBLEMS", "pydantic_problems"]
+
+MAX_PROBLEMS = 200  # per file
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -99,7 +101,19 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
     """Every validation error as a positioned Problem, with did-you-mean hints."""
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for n, err in enumerate(errors):
+        if len(problems) >= MAX_PROBLEMS:
+            # the rest are most often the same fault repeated: say how many, do not drown the first
+            problems.append(
+                Problem.of(
+                    "BK101",
+                    file=doc.file,
+                    message=f"... and {len(errors) - n} more problems in this file (the first {MAX_PROBLEMS} are shown)",
+                    hint="fix these first; the rest are often the same fault",
+                )
+            )
+            break
         loc = tuple(err["loc"])
         path = _yaml_path(loc, doc)
         etype = err["type"]

@@ -1,0 +1,82 @@
+"""What a plan can hold: bounds checked before anything is compiled, each a positioned BK104 problem.
+
+The bounds sit far above the shipped plans (at most 16 steps, 40 rules, condition depth 2,
+11 fact keys) and far below what durable-rules can compile or ``datetime`` can count: its
+compiler rejects conditions nested 16 deep, 257 rules with one condition, and events of
+about 260 facts, and never returns on 512 rules or an alternative of 600 values. A plan
+that loads routes every valid concern. ``docs/plan-format.md`` ("Limits") lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._problems import Draft
+from .model import Condition, PlanSpec, condition_children, iter_conditions
+
+__all__ = ["LIMITS", "check_limits"]
+
+LIMITS: dict[str, int] = {
+    "steps": 100,
+    "rules": 250,
+    "schedules": 50,
+    "actors": 200,
+    "age_bands": 50,
+    "contacts": 20,  # per actor
+    "condition_depth": 6,  # levels of all/any/not
+    "condition_width": 50,  # values in one list, entries in one map, conditions in one all/any
+    "schedules_read": 32,  # distinct schedules the rules' `open:` conditions read
+}
+
+# the same bounds on the compiled durable-rules expression, as a guard behind the above
+MAX_EXPRESSION_DEPTH = 12
+MAX_EXPRESSION_LEAVES = 200
+
+
+def _depth(cond: Condition) -> int:
+    return 1 + max((_depth(sub) for _, _, sub in condition_children(cond)), default=0)
+
+
+def check_limits(spec: PlanSpec) -> list[Draft]:
+    """Every bound ``spec`` exceeds, positioned at the entry or key that exceeds it."""
+    out: list[Draft] = []
+
+    def over(path: tuple[Any, ...], text: str, limit: str) -> None:
+        message = f"{text}, more than a plan can hold ({LIMITS[limit]})"
+        out.append(Draft(path, message, "split or simplify it", key=True, code="BK104"))
+
+    for name in ("steps", "rules", "schedules", "actors", "age_bands"):
+        n = len(getattr(spec, name))
+        if n > LIMITS[name]:
+            over((name,), f"{n} {name.replace('_', ' ')}", name)
+    for aid, actor in spec.actors.items():
+        if len(actor.contacts) > LIMITS["contacts"]:
+            over(("actors", aid, "contacts"), f"{len(actor.contacts)} contacts of actor {aid!r}", "contacts")
+    read: set[str] = set()
+    for i, rule in enumerate(spec.rules):
+        when = ("rules", i, "when")
+        depth = _depth(rule.when)
+        if depth > LIMITS["condition_depth"]:
+            over(when, f"rule {rule.id!r}: conditions nested {depth} levels deep", "condition_depth")
+            continue  # its width is moot, and walking it further gains nothing
+        for cond, path in iter_conditions(rule.when, when):
+            read.update(cond.open or {})
+            for key in ("age_band", "reporter", "step", "topic", "severity", "findings", "open", "all", "any"):
+                value = getattr(cond, key)
+                if value is not None and len(value) > LIMITS["condition_width"]:
+                    over((*path, key), f"rule {rule.id!r}: {len(value)} entries in {key!r}", "condition_width")
+    if len(read) > LIMITS["schedules_read"]:
+        over(("rules",), f"the rules' open: conditions read {len(read)} schedules", "schedules_read")
+    return out
+
+
+def expression_size(expr: Any, depth: int = 1) -> tuple[int, int]:
+    """(depth, leaves) of a durable-rules expression (nested ``$and``/``$or``/``$neq`` dicts)."""
+    if isinstance(expr, dict):
+        ((op, arg),) = expr.items() if len(expr) == 1 else (("", None),)
+        if op in ("$and", "$or") and isinstance(arg, list):
+            sizes = [expression_size(e, depth + 1) for e in arg]
+            return max((d for d, _ in sizes), default=depth), sum(n for _, n in sizes)
+        if op == "$neq":
+            return expression_size(arg, depth + 1)
+    return depth, 1
