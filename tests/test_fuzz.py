@@ -13,6 +13,7 @@ suite runs a modest number of cases; ``BEREDSKAB_FUZZ=1`` runs tens of thousands
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import json
@@ -106,7 +107,8 @@ def _mutate_tree(data: Any, picks: list[tuple[int, int, int]]) -> Any:
             parent = parent[seg]
         key = path[-1]
         if how % 4 == 0:
-            parent[key] = HOSTILE_VALUES[value % len(HOSTILE_VALUES)]
+            # a copy: the shared values must not grow from one example to the next
+            parent[key] = copy.deepcopy(HOSTILE_VALUES[value % len(HOSTILE_VALUES)])
         elif how % 4 == 1 and isinstance(parent, dict):
             del parent[key]
         elif how % 4 == 2 and isinstance(parent[key], list) and parent[key]:

@@ -14,7 +14,15 @@ from ._problems import Problem
 from .plan import Plan, build_plan
 from .spec import _yaml
 
-__all__ = ["EXAMPLES_SUFFIX", "display_path", "load_plan", "load_plans", "plan_files", "read_document"]
+__all__ = [
+    "EXAMPLES_SUFFIX",
+    "display_path",
+    "load_plan",
+    "load_plans",
+    "plan_files",
+    "read_document",
+    "resolve_plan_path",
+]
 
 EXAMPLES_SUFFIX = ".examples.yaml"
 
@@ -25,6 +33,15 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def resolve_plan_path(text: str) -> Path:
+    """A plan file path as given, or a slug found as ``plans/<slug>.yaml`` in the working folder."""
+    p = Path(text)
+    if p.exists() or p.suffix in (".yaml", ".yml"):
+        return p
+    candidate = Path("plans") / f"{text}.yaml"
+    return candidate if candidate.exists() else p
 
 
 def read_document(path: str | Path, display: str | None = None) -> _yaml.YamlDocument:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from typing import Any
 
@@ -46,13 +45,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if report.unusable:
         return common.EXIT_USAGE
     return common.EXIT_FAIL if report.failed(strict=args.strict) else common.EXIT_OK
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -123,7 +115,7 @@ def add_parsers(sub: Any) -> None:
     )
     v.add_argument(
         "--as-of",
-        type=_date,
+        type=common.date_arg,
         default=None,
         metavar="DATE",
         help="judge revision dates as of this day (default today)",

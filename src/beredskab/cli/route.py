@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ConcernError, PlanError
-from ..loader import load_plan
+from ..loader import load_plan, resolve_plan_path
 from ..routing.calendar import ZONE
 from ..routing.concern import read_event_json
 from . import common
@@ -29,15 +29,6 @@ step, findings, severity, topic). Flags override fields of --event. Without --at
 concern is taken as received now (Europe/Copenhagen). Exit 0 with the decision; exit 2
 with a message naming the field on a bad event or plan.
 """
-
-
-def _resolve_plan_path(text: str) -> Path:
-    """A plan file path, or a slug found as ``plans/<slug>.yaml``."""
-    p = Path(text)
-    if p.exists() or p.suffix in (".yaml", ".yml"):
-        return p
-    candidate = Path("plans") / f"{text}.yaml"
-    return candidate if candidate.exists() else p
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -110,7 +101,7 @@ def _int_age(text: str) -> int:
 
 def cmd_route(args: argparse.Namespace) -> int:
     try:
-        plan = load_plan(_resolve_plan_path(args.plan))
+        plan = load_plan(resolve_plan_path(args.plan))
         decision = plan.route(_event_from_args(args))
     except PlanError as exc:
         common.err(str(exc))

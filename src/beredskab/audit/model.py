@@ -1,0 +1,82 @@
+"""The diff's answer as pydantic models: the JSON shape of ``shared/contract.md`` (``beredskab diff --format json``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ActionSummary", "AnswerSummary", "Behavioural", "DiffRegion", "DiffSide", "PlanDiff", "StructuralChange"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DiffSide(_Frozen):
+    """One side of the comparison."""
+
+    plan: str = Field(description="The plan's slug.")
+    source: str = Field(description="Where it was read: a file, or REV:PATH for a git revision.")
+
+
+class StructuralChange(_Frozen):
+    """One change of the plan's content, keyed by id, never by list position."""
+
+    change: Literal["added", "removed", "changed", "moved", "renamed"]
+    path: str = Field(description="e.g. rules[id=acute-police].next[0].actor")
+    a: Any = None
+    b: Any = None
+    a_at: str | None = Field(default=None, description="file:line:col in A")
+    b_at: str | None = Field(default=None, description="file:line:col in B")
+    provenance_only: bool = Field(default=False, description="Only a source, quote, section or note changed.")
+
+
+class ActionSummary(_Frozen):
+    """One action of an answer, as the comparison sees it."""
+
+    actor: str
+    kind: str
+    step: str
+    wait: str = Field(description="available_from minus received_at, ISO 8601 duration (PT0S: at once).")
+    act_by: str | None = Field(default=None, description="act_by minus received_at, ISO 8601 duration, or null.")
+    contact: bool = Field(default=True, description="Whether the actor has a contact usable as given.")
+
+
+class AnswerSummary(_Frozen):
+    """What one plan answers for a region's witness concern."""
+
+    next: list[ActionSummary]
+    notify: list[ActionSummary]
+    rules: list[str]
+    legal_basis: list[str]
+    catch_all: bool = False
+
+
+class DiffRegion(_Frozen):
+    """A group of situations answered differently, with one concrete concern from it."""
+
+    summary: str = Field(description='e.g. "not acute, age 15-17, outside opening hours"')
+    situations: int = Field(description="How many situations of the joint space it covers.")
+    witness: dict[str, Any] = Field(description="A contract Concern that route() accepts.")
+    a: AnswerSummary
+    b: AnswerSummary
+
+
+class Behavioural(_Frozen):
+    """The routing comparison over the joint decision space of the two plans."""
+
+    situations: int
+    differing: int
+    regions: list[DiffRegion]
+
+
+class PlanDiff(_Frozen):
+    """Differences between two plans (or two revisions of one), structural and in routing outcomes."""
+
+    a: DiffSide
+    b: DiffSide
+    by: Literal["actor", "role"] = Field(description="actor: same slug (revisions); role: across municipalities.")
+    same: bool = Field(description="No structural change and no concern routed differently.")
+    structural: list[StructuralChange]
+    behavioural: Behavioural
