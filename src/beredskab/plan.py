@@ -17,9 +17,9 @@ from ._problems import Draft, Problem
 from .routing._engine import EngineError
 from .routing._fast import private_attr
 from .routing.concern import Concern, Decision, parse_concern
-from .routing.conditions import to_durable
+from .routing.conditions import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LEAVES, expression_size, to_durable
 from .routing.router import CompiledPlan
-from .spec.limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LEAVES, check_limits, expression_size
+from .spec.limits import check_limits
 from .spec.model import PlanSpec
 from .spec.national import load_national
 from .spec.positions import pydantic_problems

@@ -109,7 +109,7 @@ def _section(check: Check) -> list[str]:
 def render() -> str:
     """The whole of ``docs/checks.md``."""
     checks = list(REGISTRY.values())
-    contents = " ".join(f"[{c.code}](#{c.code.lower()}-{c.name})" for c in checks)
+    contents = " ".join(f"[{c.code}](#{CODES[c.code].anchor})" for c in checks)
     out = [_INTRO, f"Contents: [loader](#loader-codes) · {contents}", "", "## Loader codes", ""]
     out += ["The loader stops at these; fix them first. All are errors.", ""]
     out += ["| code | name | means | fix |", "|---|---|---|---|"]

@@ -15,12 +15,10 @@ from ..routing.calendar import ZONE, CompiledSchedule, add_duration, is_public_h
 from ..routing.facts import HOLIDAY, open_key, schedule_of, yes_no
 from ..spec.model import ResponsePromise
 from .context import CheckContext
-from .space import TIME, DecisionSpace, Region
 
 __all__ = [
     "Moment",
     "candidate_moments",
-    "in_region",
     "moments_in_class",
     "plan_moments",
     "promise_deadline",
@@ -134,20 +132,6 @@ def plan_moments(ctx: CheckContext) -> list[Moment]:
         ctx.cache["moments"] = candidate_moments(ctx.compiled.schedules.items(), ctx.as_of, read)
     moments: list[Moment] = ctx.cache["moments"]
     return moments
-
-
-def in_region(space: DecisionSpace, region: Region, moment: Moment) -> bool:
-    """Whether ``moment`` lies in ``region``'s time class (any moment when the region fixes no time)."""
-    tc = region.assign.get(TIME)
-    if tc is None:
-        return True
-    for key, value in space.time_classes[tc].facts:
-        have = moment.facts.get(key)
-        if have is None and schedule_of(key) is not None:
-            return False  # a schedule the moments did not record: be strict
-        if have != value:
-            return False
-    return True
 
 
 def _end_of_next_working_day(moment: dt.datetime) -> dt.datetime:

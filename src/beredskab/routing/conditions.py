@@ -16,11 +16,14 @@ from ..spec.model import Condition
 from .facts import TIME, children, dimension_of, iter_conditions, leaf_facts, read_keys
 
 __all__ = [
+    "MAX_EXPRESSION_DEPTH",
+    "MAX_EXPRESSION_LEAVES",
     "TIME",
     "CompiledCondition",
     "admissible",
     "compile_condition",
     "eval3",
+    "expression_size",
     "holds",
     "read_keys",
     "reads",
@@ -64,6 +67,23 @@ def _negate(expr: dict[str, Any]) -> dict[str, Any]:
     if op == "$neq":
         return dict(arg)
     return {"$neq": {op: arg}}
+
+
+# the same bounds on the compiled durable-rules expression, as a guard behind the above
+MAX_EXPRESSION_DEPTH = 12
+MAX_EXPRESSION_LEAVES = 200
+
+
+def expression_size(expr: Any, depth: int = 1) -> tuple[int, int]:
+    """(depth, leaves) of a durable-rules expression (nested ``$and``/``$or``/``$neq`` dicts)."""
+    if isinstance(expr, dict):
+        ((op, arg),) = expr.items() if len(expr) == 1 else (("", None),)
+        if op in ("$and", "$or") and isinstance(arg, list):
+            sizes = [expression_size(e, depth + 1) for e in arg]
+            return max((d for d, _ in sizes), default=depth), sum(n for _, n in sizes)
+        if op == "$neq":
+            return expression_size(arg, depth + 1)
+    return depth, 1
 
 
 # --- evaluation ---------------------------------------------------------------------------

@@ -28,10 +28,6 @@ LIMITS: dict[str, int] = {
     "schedules_read": 32,  # distinct schedules the rules' `open:` conditions read
 }
 
-# the same bounds on the compiled durable-rules expression, as a guard behind the above
-MAX_EXPRESSION_DEPTH = 12
-MAX_EXPRESSION_LEAVES = 200
-
 
 def _depth(cond: Condition) -> int:
     return 1 + max((_depth(sub) for _, _, sub in condition_children(cond)), default=0)
@@ -68,15 +64,3 @@ def check_limits(spec: PlanSpec) -> list[Draft]:
     if len(read) > LIMITS["schedules_read"]:
         over(("rules",), f"the rules' open: conditions read {len(read)} schedules", "schedules_read")
     return out
-
-
-def expression_size(expr: Any, depth: int = 1) -> tuple[int, int]:
-    """(depth, leaves) of a durable-rules expression (nested ``$and``/``$or``/``$neq`` dicts)."""
-    if isinstance(expr, dict):
-        ((op, arg),) = expr.items() if len(expr) == 1 else (("", None),)
-        if op in ("$and", "$or") and isinstance(arg, list):
-            sizes = [expression_size(e, depth + 1) for e in arg]
-            return max((d for d, _ in sizes), default=depth), sum(n for _, n in sizes)
-        if op == "$neq":
-            return expression_size(arg, depth + 1)
-    return depth, 1

@@ -14,18 +14,16 @@ from .model import ActionSpec, NationalCatalogue, PlanSpec, iter_conditions
 
 __all__ = ["check_references"]
 
-Finding = Draft
 
-
-def _missing(path: tuple[Any, ...], what: str, ref: str, known: Any) -> Finding:
+def _missing(path: tuple[Any, ...], what: str, ref: str, known: Any) -> Draft:
     guess = suggest(ref, known)
     hint = f"did you mean {guess!r}?" if guess else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
     return Draft(path, f"unknown {what} {ref!r}", hint, code="BK201")
 
 
-def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Finding]:
+def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]:
     """All dangling or clashing references in ``spec``; empty when the plan is consistent."""
-    out: list[Finding] = []
+    out: list[Draft] = []
     schedules = set(spec.schedules)
     actors = dict(spec.actors)
     for i, nid in enumerate(spec.national_actors):
@@ -121,8 +119,8 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Findin
     return out
 
 
-def _age_band_coverage(spec: PlanSpec) -> list[Finding]:
-    out: list[Finding] = []
+def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
+    out: list[Draft] = []
     unknown = [bid for bid, band in spec.age_bands.items() if band.unknown]
     if len(unknown) != 1:
         out.append(
