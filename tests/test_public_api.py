@@ -29,16 +29,20 @@ CONTRACT_TYPES = {
     "Topic",
 }
 VALIDATION = {"validate", "Report", "Problem", "Severity"}
+AUDIT = {"diff", "PlanDiff"}
 
 
-def test_public_api_is_the_contract_plus_validation() -> None:
-    assert set(beredskab.__all__) == CONTRACT | CONTRACT_TYPES | VALIDATION | {"__version__"}
+def test_public_api_is_the_contract_plus_validation_and_audit() -> None:
+    assert set(beredskab.__all__) == CONTRACT | CONTRACT_TYPES | VALIDATION | AUDIT | {"__version__"}
 
 
-def test_validate_and_report_load_lazily_and_are_the_real_ones() -> None:
+def test_lazy_names_load_on_use_and_are_the_real_ones() -> None:
     from beredskab.analysis.validate import Report, validate
+    from beredskab.audit.diff import diff
+    from beredskab.audit.model import PlanDiff
 
     assert beredskab.validate is validate and beredskab.Report is Report
+    assert beredskab.diff is diff and beredskab.PlanDiff is PlanDiff
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         beredskab.nothing_here  # noqa: B018
 

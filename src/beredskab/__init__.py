@@ -4,10 +4,12 @@
 >>> plan = beredskab.load_plan("plans/koege.yaml")                    # doctest: +SKIP
 >>> plan.route({"acute": False, "age": 25, "received_at": "2026-11-23T10:00:00+01:00"})  # doctest: +SKIP
 >>> beredskab.validate(["plans/"]).problems[:1]                        # doctest: +SKIP
+>>> beredskab.diff("HEAD~1:plans/koege.yaml", "plans/koege.yaml").same  # doctest: +SKIP
 
 The names in ``__all__`` are the public API; the subpackages (``spec``, ``routing``,
-``analysis``, ``cli``) are internal and may change. ``validate`` and ``Report`` load the
-checks on first use, so that ``import beredskab`` and routing stay fast.
+``analysis``, ``audit``, ``cli``) are internal and may change. ``validate``, ``Report``,
+``diff`` and ``PlanDiff`` load the analyses on first use, so that ``import beredskab``
+and routing stay fast.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .spec.vocabulary import ActorKind, Channel, LegalBasis, Reporter, Topic
 
 if _TYPE_CHECKING:
     from .analysis.validate import Report, validate
+    from .audit.diff import diff
+    from .audit.model import PlanDiff
 
 __version__ = "0.1.0"
 
@@ -39,6 +43,7 @@ __all__ = [
     "Findings",
     "LegalBasis",
     "Plan",
+    "PlanDiff",
     "PlanError",
     "Problem",
     "Report",
@@ -47,24 +52,31 @@ __all__ = [
     "SourceRef",
     "Topic",
     "__version__",
+    "diff",
     "load_plan",
     "load_plans",
     "validate",
 ]
 
-_LAZY = {"validate", "Report"}
+# name -> the module that defines it (PEP 562: imported on first use)
+_LAZY = {
+    "validate": "analysis.validate",
+    "Report": "analysis.validate",
+    "diff": "audit.diff",
+    "PlanDiff": "audit.model",
+}
 
 
 def __getattr__(name: str) -> _Any:
-    # PEP 562: the validation pipeline (checks, analyses, networkx) is imported on first use
+    # the validation pipeline (checks, analyses, networkx) and the diff load on first use
     if name in _LAZY:
-        from .analysis import validate as _validate_module
+        import importlib
 
-        value = getattr(_validate_module, name)
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'beredskab' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY)
+    return sorted(set(globals()) | set(_LAZY))

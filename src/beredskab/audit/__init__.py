@@ -1,3 +1,3 @@
-"""Auditors' views. For now the structural layer of ``diff`` and its JSON models; the routing layer,
-``beredskab.diff`` and ``beredskab diff`` are still to come (issue 10).
-"""
+"""Auditors' views: ``diff`` (``audit.diff``) over a structural layer keyed by id (``audit.structural``)
+and a routing layer over the joint decision space (``audit.behaviour``), in the contract's models
+(``audit.model``)."""

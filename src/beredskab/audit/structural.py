@@ -106,7 +106,9 @@ def structural_changes(
 ) -> list[StructuralChange]:
     """Every change from ``a`` to ``b``: content first, then provenance-only, each positioned in both files."""
     ka, kb = _Keyed(a), _Keyed(b)
-    diff = DeepDiff(ka.tree, kb.tree, verbose_level=2, view="tree")
+    # threshold_to_diff_deeper=0: two municipalities share few ids; without it deepdiff (8.1+)
+    # reports a whole collection as one changed value instead of its added and removed items
+    diff = DeepDiff(ka.tree, kb.tree, verbose_level=2, view="tree", threshold_to_diff_deeper=0)
     changes: list[StructuralChange] = []
     removed: dict[Path, Any] = {}
     added: dict[Path, Any] = {}

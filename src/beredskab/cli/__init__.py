@@ -1,6 +1,6 @@
 """The ``beredskab`` command: parse arguments, build the parts, run, return an exit code.
 
-One module per command group (``route``, ``plans``: validate, test, schema); output
+One module per command group (``route``, ``plans``: validate, test, schema; ``audit``: diff); output
 formats are reporters in registries keyed by name (``reporters``).
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from .._errors import BeredskabError
-from . import common, plans, route
+from . import audit, common, plans, route
 
 __all__ = ["build_parser", "main"]
 
@@ -23,9 +23,10 @@ examples:
   beredskab route koege --not-acute --age 16 --at 2026-11-23T20:00+01:00 --format text
   beredskab test plans/
   beredskab schema > schema/plan.schema.json
+  beredskab diff HEAD~1:plans/koege.yaml plans/koege.yaml
 
-exit codes: 0 ok; 1 validate found errors or test had a failure; 2 bad event, plan,
-path or usage. 'beredskab COMMAND --help' explains each command.
+exit codes: 0 ok; 1 validate found errors, test had a failure, or diff found a
+difference; 2 bad event, plan, path, git revision or usage. 'beredskab COMMAND --help' explains each command.
 """
 
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     route.add_parser(sub)
     plans.add_parsers(sub)
+    audit.add_parsers(sub)
     return parser
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .._problems import Problem, Severity
+from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange
 from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
 
-__all__ = ["DECISION_REPORTERS", "PROBLEM_REPORTERS", "resolve_problem_format"]
+__all__ = ["DECISION_REPORTERS", "DIFF_REPORTERS", "NO_ROUTING_EFFECT", "PROBLEM_REPORTERS", "resolve_problem_format"]
 
 
 # --- problems --------------------------------------------------------------------------
@@ -112,3 +113,188 @@ def _decision_json(d: Decision) -> str:
 
 
 DECISION_REPORTERS: dict[str, Callable[[Decision], str]] = {"json": _decision_json, "text": _decision_text}
+
+
+# --- diffs -----------------------------------------------------------------------------
+
+NO_ROUTING_EFFECT = "structural changes only; no concern is routed differently"
+SAME = "no differences: the same content, and every concern routed alike"
+
+
+def _n(number: int) -> str:
+    return f"{number:,}"
+
+
+def _span_iso(iso: str | None) -> str:
+    """``PT0S`` -> ``now``; ``PT56H30M`` -> ``in 56 h 30 min`` (the diff writes hours, minutes, seconds)."""
+    if iso is None:
+        return "-"
+    body = iso.removeprefix("-").removeprefix("PT")
+    if body == "0S":
+        return "now"
+    words, number = [], ""
+    for ch in body:
+        if ch.isdigit():
+            number += ch
+        else:
+            words.append(f"{int(number)} {dict(H='h', M='min', S='s')[ch]}")
+            number = ""
+    return ("overdue by " if iso.startswith("-") else "in ") + " ".join(words)
+
+
+def _value(value: Any, width: int = 70) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _change_line(c: StructuralChange) -> str:
+    if c.change == "renamed":
+        what = f"{c.path}: renamed {c.a!r} -> {c.b!r}"
+    elif c.change == "moved":
+        what = f"{c.path}: moved from {c.a} to {c.b}"
+    elif c.change in ("added", "removed"):
+        value = c.b if c.change == "added" else c.a
+        # a whole item's body is in the file at the position shown; a scalar is short enough
+        what = c.path if isinstance(value, dict | list) else f"{c.path}: {_value(value)}"
+    else:
+        what = f"{c.path}: {_value(c.a, 40)} -> {_value(c.b, 40)}"
+    where = " -> ".join(x for x in (c.a_at, c.b_at) if x)
+    return f"{c.change:<8} {what}" + (f"  ({where})" if where else "")
+
+
+def _actions_text(answer: AnswerSummary) -> str:
+    def one(x: ActionSummary) -> str:
+        text = f"{x.kind} {x.actor} (step {x.step}), can act {_span_iso(x.wait)}"
+        if x.act_by is not None:
+            text += f", act by {_span_iso(x.act_by).removeprefix('in ')} after receipt"
+        return text + ("" if x.contact else ", NO usable contact")
+
+    parts = [one(x) for x in answer.next] or ["nobody"]
+    text = "; ".join(parts)
+    if answer.notify:
+        text += "; notify " + "; ".join(one(x) for x in answer.notify)
+    rules = ", ".join(answer.rules) + (" (catch-all)" if answer.catch_all else "")
+    law = ", ".join(answer.legal_basis) or "none given"
+    return f"{text}  [rule {rules}; legal basis {law}]"
+
+
+def _structural_counts(d: PlanDiff) -> tuple[list[StructuralChange], list[StructuralChange]]:
+    return [c for c in d.structural if not c.provenance_only], [c for c in d.structural if c.provenance_only]
+
+
+def _routing_headline(d: PlanDiff) -> str:
+    b = d.behavioural
+    if b.differing == 0:
+        return NO_ROUTING_EFFECT if d.structural else SAME
+    listed = sum(r.situations for r in b.regions)
+    # regions past the listed ones are counted, not shown: say how much the list covers
+    shown = (
+        f"in {len(b.regions)} region(s)"
+        if listed == b.differing
+        else (f"the {len(b.regions)} largest regions, listed, cover {_n(listed)} of them")
+    )
+    return f"{_n(b.differing)} of {_n(b.situations)} situations are routed differently, {shown}"
+
+
+def _diff_text(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+    out = [f"{d.a.plan} ({d.a.source}) -> {d.b.plan} ({d.b.source}), compared by {d.by}"]
+    if d.same:
+        out.append(SAME)
+        return "\n".join(out)
+    content, provenance = _structural_counts(d)
+    out.append("")
+    out.append(f"Structure: {len(content)} change(s), and {len(provenance)} to provenance only")
+    out += [f"  {_change_line(c)}" for c in content]
+    if provenance:
+        out.append("  provenance only (sources, quotes, notes):")
+        out += [f"    {_change_line(c)}" for c in provenance]
+    out.append("")
+    out.append("Routing: " + _routing_headline(d))
+    for i, r in enumerate(d.behavioural.regions, 1):
+        out.append(f"  {i}. {r.summary}  ({_n(r.situations)} of {_n(d.behavioural.situations)})")
+        out.append(f"     concern: {json.dumps(r.witness, ensure_ascii=False)}")
+        out.append(f"     A {d.a.plan}: {_actions_text(r.a)}")
+        out.append(f"     B {d.b.plan}: {_actions_text(r.b)}")
+    return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+    out = [f"### `{d.a.plan}` → `{d.b.plan}` (compared by {d.by})", ""]
+    out.append(f"A: `{d.a.source}` · B: `{d.b.source}`")
+    out.append("")
+    if d.same:
+        return "\n".join([*out, f"**{SAME}**"])
+    content, provenance = _structural_counts(d)
+    out.append(f"**Structure:** {len(content)} change(s), and {len(provenance)} to provenance only")
+    for title, changes in (("", content), ("Provenance only (sources, quotes, notes)", provenance)):
+        if not changes:
+            continue
+        if title:
+            out += ["", f"<details><summary>{title}</summary>", ""]
+        out += ["", "| change | path | A | B |", "|---|---|---|---|"]
+        for c in changes:
+            a = f"`{_md(_value(c.a, 50))}`" if c.a is not None else ""
+            b = f"`{_md(_value(c.b, 50))}`" if c.b is not None else ""
+            a += f"<br>{c.a_at}" if c.a_at else ""
+            b += f"<br>{c.b_at}" if c.b_at else ""
+            out.append(f"| {c.change} | `{_md(c.path)}` | {a} | {b} |")
+        if title:
+            out += ["", "</details>"]
+    out += ["", f"**Routing:** {_routing_headline(d)}"]
+    for i, r in enumerate(d.behavioural.regions, 1):
+        out += [
+            "",
+            f"{i}. **{_md(r.summary)}** ({_n(r.situations)} of {_n(d.behavioural.situations)})",
+            f"   - concern: `{json.dumps(r.witness, ensure_ascii=False)}`",
+            f"   - A `{d.a.plan}`: {_md(_actions_text(r.a))}",
+            f"   - B `{d.b.plan}`: {_md(_actions_text(r.b))}",
+        ]
+    return "\n".join(out)
+
+
+def _diff_json(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+    return json.dumps(d.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+def _annotation_place(at: str | None, fallback: str) -> str:
+    """``file=...,line=...,col=...`` for GitHub from ``file:line:col`` (``REV:PATH`` files by PATH)."""
+    if at is None:
+        return f"file={_gh_escape(_repo_path(fallback), True)}"
+    file, line, col = at.rsplit(":", 2)
+    return f"file={_gh_escape(_repo_path(file), True)},line={line},col={col}"
+
+
+def _repo_path(source: str) -> str:
+    rev, sep, path = source.partition(":")
+    return path.removeprefix("./") if sep and rev and path and not os.path.exists(source) else source
+
+
+def _diff_github(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+    lines = []
+    for c in d.structural:
+        where = _annotation_place(c.b_at, d.b.source)
+        title = _gh_escape(f"beredskab diff: {c.change}", True)
+        lines.append(f"::notice {where},title={title}::{_gh_escape(_change_line(c))}")
+    for r in d.behavioural.regions:
+        where = _annotation_place(b_rules.get(r.b.rules[0]) if r.b.rules else None, d.b.source)
+        message = (
+            f"{r.summary} ({_n(r.situations)} of {_n(d.behavioural.situations)}): "
+            f"concern {json.dumps(r.witness, ensure_ascii=False)}\n"
+            f"A {d.a.plan}: {_actions_text(r.a)}\nB {d.b.plan}: {_actions_text(r.b)}"
+        )
+        lines.append(f"::warning {where},title=beredskab diff%3A routed differently::{_gh_escape(message)}")
+    if not d.behavioural.regions:
+        lines.append(f"::notice title=beredskab diff::{_gh_escape(_routing_headline(d))}")
+    return "\n".join(lines)
+
+
+DIFF_REPORTERS: dict[str, Callable[[PlanDiff, Mapping[str, str]], str]] = {
+    "text": _diff_text,
+    "markdown": _diff_markdown,
+    "json": _diff_json,
+    "github": _diff_github,
+}

@@ -1,0 +1,252 @@
+"""``beredskab diff`` and ``beredskab.diff``: both layers as an auditor uses them, from files, slugs and git."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import beredskab
+from beredskab.cli import main
+from beredskab.cli.reporters import NO_ROUTING_EFFECT
+from beredskab.routing.conditions import admissible
+from conftest import PLANS
+
+KOEGE = PLANS / "koege.yaml"
+AS_OF = "2026-12-01"  # a Tuesday: the Saturday in the witnesses is the 5th
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["diff", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PLANS.parent)  # slugs resolve in plans/
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def _swap_adjacent_disjoint(plan: beredskab.Plan, text: str) -> tuple[str, int]:
+    """Swap the first two neighbouring rules that can never hold at the same step (so no
+    concern is routed differently), and say which."""
+    steps = list(plan.steps)
+    for i in range(len(plan.rules) - 1):
+        here = admissible(plan.rules[i].when, "step", steps)
+        there = admissible(plan.rules[i + 1].when, "step", steps)
+        if not here & there:
+            starts = [m.start() for m in re.finditer(r"^  - id: ", text, re.M)]
+            end = text.index("\ncatch_all:") + 1
+            bounds = [*starts, end]
+            blocks = [text[bounds[k] : bounds[k + 1]] for k in range(len(starts))]
+            blocks[i], blocks[i + 1] = blocks[i + 1], blocks[i]
+            return text[: starts[0]] + "".join(blocks) + text[end:], i
+    raise AssertionError("no two neighbouring rules with disjoint steps")
+
+
+# --- the Python API -----------------------------------------------------------------------
+
+
+def test_a_plan_against_itself_is_the_same(plans: dict[str, beredskab.Plan]) -> None:
+    result = beredskab.diff(plans["koege"], "koege", as_of=dt.date(2026, 12, 1))
+    assert isinstance(result, beredskab.PlanDiff)
+    assert result.same and result.by == "actor"
+    assert result.structural == [] and result.behavioural.differing == 0 and result.behavioural.regions == []
+    assert result.behavioural.situations > 0
+
+
+def test_across_municipalities_the_default_is_by_role(plans: dict[str, beredskab.Plan]) -> None:
+    result = beredskab.diff(plans["koege"], plans["randers"], as_of=dt.date(2026, 12, 1))
+    assert result.by == "role" and not result.same
+    assert result.a.plan == "koege" and result.b.plan == "randers"
+    assert result.a.source == "plans/koege.yaml"
+    # the contract's JSON shape, and every witness a Concern that route() accepts and that differs
+    data = result.model_dump(mode="json")
+    assert set(data) == {"a", "b", "by", "same", "structural", "behavioural"}
+    assert beredskab.PlanDiff.model_validate(data) == result
+    for region in result.behavioural.regions:
+        a = plans["koege"].route(region.witness)
+        b = plans["randers"].route(region.witness)
+        assert a.rules == region.a.rules and b.rules == region.b.rules
+        assert [x.kind for x in a.next] == [x.kind for x in region.a.next]
+
+
+def test_by_can_be_chosen_and_is_checked(plans: dict[str, beredskab.Plan]) -> None:
+    result = beredskab.diff(plans["koege"], plans["randers"], by="actor", as_of=dt.date(2026, 12, 1))
+    assert result.by == "actor"
+    with pytest.raises(ValueError, match="actor' or 'role"):
+        beredskab.diff(plans["koege"], plans["koege"], by="kind")  # type: ignore[arg-type]
+
+
+def test_a_reordering_that_changes_nothing_is_a_move_with_no_routing_effect(
+    tmp_path: Path, plans: dict[str, beredskab.Plan], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, i = _swap_adjacent_disjoint(plans["koege"], KOEGE.read_text(encoding="utf-8"))
+    swapped = tmp_path / "koege.yaml"
+    swapped.write_text(text, encoding="utf-8")
+    result = beredskab.diff(KOEGE, swapped, as_of=dt.date(2026, 12, 1))
+    moved = [c for c in result.structural if c.change == "moved"]
+    assert {c.path for c in moved} <= {f"rules[id={plans['koege'].rules[k].id}]" for k in (i, i + 1)}
+    assert moved and result.behavioural.differing == 0 and not result.same
+    code, out, _ = _run(capsys, str(KOEGE), str(swapped), "--as-of", AS_OF)
+    assert code == 1
+    assert NO_ROUTING_EFFECT in out and "moved from" in out
+    assert _run(capsys, str(KOEGE), str(swapped), "--fail-on", "behaviour", "--as-of", AS_OF)[0] == 0
+    assert _run(capsys, str(KOEGE), str(swapped), "--fail-on", "structure", "--as-of", AS_OF)[0] == 1
+
+
+def test_a_retargeted_rule_is_found_and_the_other_layers_agree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = KOEGE.read_text(encoding="utf-8")
+    # the adults' rule now sends the concern to the local police instead of the Infohus
+    start = text.index("  - id: over-18-infohus-mail")
+    end = text.index("\n  - id: ", start + 1)
+    block = text[start:end].replace(
+        "{actor: infohus_koege, step: reception, via: [email]}", "{actor: mvs_politi, step: reception}", 1
+    )
+    changed = tmp_path / "koege.yaml"
+    changed.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    result = beredskab.diff(KOEGE, changed, as_of=dt.date(2026, 12, 1))
+    paths = [c.path for c in result.structural]
+    assert any(p.startswith("rules[id=over-18-infohus-mail].next") for p in paths), paths
+    assert result.behavioural.differing > 0
+    assert all(r.a.rules == ["over-18-infohus-mail"] for r in result.behavioural.regions)
+    assert all({x.actor for x in r.b.next} >= {"mvs_politi"} for r in result.behavioural.regions)
+    # nothing but --fail-on structure passes it
+    assert _run(capsys, str(KOEGE), str(changed), "--fail-on", "behaviour", "--as-of", AS_OF)[0] == 1
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def test_self_diff_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "koege", "plans/koege.yaml")
+    assert (code, err) == (0, "")
+    assert "no differences" in out
+
+
+def test_koege_and_randers_show_the_16_year_old_on_a_saturday(capsys: pytest.CaptureFixture[str]) -> None:
+    """Køge's children's services act from Monday; Randers sends the concern to the national hotline now."""
+    code, out, _ = _run(capsys, "koege", "randers", "--format", "json", "--as-of", AS_OF)
+    assert code == 1
+    result = beredskab.PlanDiff.model_validate_json(out)
+    saturday = []
+    for region in result.behavioural.regions:
+        w = region.witness
+        at = dt.datetime.fromisoformat(w["received_at"])
+        if w["acute"] or w["step"] != "intake" or w["age"] != 16 or at.weekday() != 5:
+            continue
+        if [x.kind for x in region.a.next] == ["children_services"] and [x.kind for x in region.b.next] == [
+            "national_hotline"
+        ]:
+            saturday.append(region)
+    assert saturday, [r.summary for r in result.behavioural.regions]
+    (region,) = saturday
+    assert region.b.next[0].wait == "PT0S"
+    assert int(region.a.next[0].wait.removeprefix("PT").removesuffix("H")) >= 40  # from Monday morning
+    assert 0 < region.situations <= result.behavioural.differing
+    # and the text says it in a line a reviewer reads
+    code, text, _ = _run(capsys, "koege", "randers", "--as-of", AS_OF)
+    assert code == 1
+    assert json.dumps(region.witness, ensure_ascii=False) in text
+    assert re.search(r"B randers: national_hotline .* can act now", text)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "github"])
+def test_every_format_reports_both_layers(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = KOEGE.read_text(encoding="utf-8").replace("id: over-18-infohus-mail", "id: adults-write", 1)
+    renamed = tmp_path / "koege.yaml"
+    renamed.write_text(text, encoding="utf-8")
+    code, out, err = _run(capsys, str(KOEGE), str(renamed), "--format", fmt, "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    if fmt == "json":
+        data = json.loads(out)
+        assert [c["change"] for c in data["structural"]] == ["renamed"]
+        assert data["behavioural"]["differing"] == 0
+    elif fmt == "github":
+        assert all(line.startswith("::") for line in out.splitlines())
+        assert f"file={renamed}" in out.replace("%3A", ":")
+    else:
+        assert "renamed" in out and NO_ROUTING_EFFECT in out
+
+
+def test_a_bad_plan_or_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
+    code, out, err = _run(capsys, "koege", str(bad))
+    assert code == 2 and out == ""
+    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: error", err)
+    assert _run(capsys, "koege", "no-such-plan")[0] == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["diff", "koege", "randers", "--by", "kind"])
+    assert exc.value.code == 2
+
+
+# --- revisions from git -------------------------------------------------------------------
+
+
+def _git(repo: Path, *argv: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *argv],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_revision_diff_in_a_git_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "plans-repo"
+    (repo / "plans").mkdir(parents=True)
+    plan = repo / "plans" / "koege.yaml"
+    original = KOEGE.read_text(encoding="utf-8")
+    plan.write_text(original, encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "plan")
+    # the next revision: a rule renamed
+    edited = original.replace("id: over-18-infohus-mail", "id: adults-write", 1)
+    plan.write_text(edited, encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "rename")
+    monkeypatch.chdir(repo)
+
+    code, out, err = _run(capsys, "HEAD~1:plans/koege.yaml", "HEAD:plans/koege.yaml", "--format", "json")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert data["a"] == {"plan": "koege", "source": "HEAD~1:plans/koege.yaml"}
+    assert data["by"] == "actor"
+    (change,) = data["structural"]
+    assert change["change"] == "renamed"
+    assert change["a_at"].startswith("HEAD~1:plans/koege.yaml:") and change["b_at"].startswith("HEAD:plans/koege.yaml:")
+    # GitHub annotations name the file in the repository, not the revision
+    code, out, _ = _run(capsys, "HEAD~1:plans/koege.yaml", "HEAD:plans/koege.yaml", "--format", "github")
+    assert code == 1 and "file=plans/koege.yaml,line=" in out
+    # the working file against its last commit: the same
+    assert _run(capsys, "HEAD:plans/koege.yaml", "plans/koege.yaml")[0] == 0
+    # a revision that does not exist, a path not in it: exit 2, one clear line each
+    for spec in ("HEAD~5:plans/koege.yaml", "HEAD:plans/nope.yaml"):
+        code, out, err = _run(capsys, spec, "plans/koege.yaml")
+        assert code == 2 and out == ""
+        assert f"{spec}:1:1: error BK000 cannot read the revision" in err
+    # a bad plan in a revision is positioned in that revision
+    plan.write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "broken")
+    code, _, err = _run(capsys, "HEAD:plans/koege.yaml", "HEAD~1:plans/koege.yaml")
+    assert code == 2 and re.search(r"HEAD:plans/koege\.yaml:\d+:\d+: error", err)
+
+
+def test_the_same_day_gives_the_same_diff(plans: dict[str, Any]) -> None:
+    """A CI job with --as-of prints the same regions and witnesses every run (no set order leaks)."""
+    one = beredskab.diff(plans["koege"], plans["herning"], as_of=dt.date(2026, 12, 1))
+    two = beredskab.diff(plans["koege"], plans["herning"], as_of=dt.date(2026, 12, 1))
+    assert one == two
