@@ -218,7 +218,11 @@ def test_a_single_mutation_is_found_where_it_matters(plans: dict[str, beredskab.
     except (beredskab.PlanError, pydantic.ValidationError):
         assume(False)
         raise  # unreachable: assume(False) raises
-    result = behavioural_diff(original, mutated, by="actor", as_of=AS_OF)
+    # the diff is never empty: every mutation changes the structure, if not the routing
+    whole = beredskab.diff(original, mutated, as_of=AS_OF)
+    assert not whole.same and whole.structural, kind
+    result = whole.behavioural
+    assert result == behavioural_diff(original, mutated, by="actor", as_of=AS_OF)
     for region in result.regions:
         assert _differs(original, mutated, region.witness, "actor"), region.summary
     space, regions = _regions(original, mutated, "actor", AS_OF)
