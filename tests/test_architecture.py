@@ -23,7 +23,7 @@ import beredskab
 PACKAGE = Path(beredskab.__file__).resolve().parent
 
 LAYERS = [
-    ("foundation", ("beredskab._errors", "beredskab._problems")),
+    ("foundation", ("beredskab._errors", "beredskab._problems", "beredskab._i18n")),
     ("spec", ("beredskab.spec",)),
     ("routing", ("beredskab.routing",)),
     ("plan", ("beredskab.plan", "beredskab.loader")),

@@ -1,0 +1,37 @@
+"""Human-facing words in gettext catalogs: Danish by default, English (the message ids) on request.
+
+Each view keeps its words in its own domain (``beredskab``: shared words; ``card``,
+``compare``, ``graph``, ``report``: one per view), in ``locale/da/LC_MESSAGES/<domain>.po``
+compiled to ``.mo`` by ``python tools/compile_catalogs.py`` (a test keeps the two in step).
+Message ids are English, so ``--lang en`` needs no catalog.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["DEFAULT_LANG", "LANGS", "LOCALE_DIR", "Translate", "translator"]
+
+LANGS = ("da", "en")
+DEFAULT_LANG = "da"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+Translate = Callable[[str], str]
+
+
+@functools.cache
+def _catalog(lang: str, domain: str) -> gettext.NullTranslations:
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}")
+    if lang == "en":
+        return gettext.NullTranslations()
+    # fallback=False: a missing Danish catalog is a packaging bug, not English by surprise
+    return gettext.translation(domain, localedir=LOCALE_DIR, languages=[lang], fallback=False)
+
+
+def translator(lang: str = DEFAULT_LANG, domain: str = "beredskab") -> Translate:
+    """``_ = translator("da", "card")``; ``_("Acute")`` -> ``"Akut"``."""
+    return _catalog(lang, domain).gettext
