@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ LOCALE = Path(__file__).resolve().parents[1] / "src" / "beredskab" / "locale"
 def compiled(po: Path) -> bytes:
     with po.open("rb") as fh:
         catalog = read_po(fh, abort_invalid=True)
+    # Babel stamps "now" into a header without these dates: fixed, so a .mo depends only on its .po
+    catalog.creation_date = catalog.revision_date = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

@@ -9,7 +9,7 @@ import jinja2
 
 from .._i18n import Translate
 
-__all__ = ["render"]
+__all__ = ["markdown_cell", "render"]
 
 
 @functools.cache
@@ -23,11 +23,11 @@ def _environment(html: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md
+    env.filters["md"] = markdown_cell
     return env
 
 
-def _md(value: Any) -> str:
+def markdown_cell(value: Any) -> str:
     """Plan text safe in a markdown table cell or line: no HTML, no table breaks."""
     text = str(value)
     for ch, repl in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("\n", " ")):

@@ -1,6 +1,6 @@
 """The ``beredskab`` command: parse arguments, build the parts, run, return an exit code.
 
-One module per command group (``route``, ``plans``: validate, test, schema; ``audit``: diff); output
+One module per command group (``route``, ``plans``: validate, test, schema; ``audit``: diff; ``views``: compare, graph, card, report); output
 formats are reporters in registries keyed by name (``reporters``).
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from .._errors import BeredskabError
-from . import audit, common, plans, route
+from . import audit, common, plans, route, views
 
 __all__ = ["build_parser", "main"]
 
@@ -24,6 +24,9 @@ examples:
   beredskab test plans/
   beredskab schema > schema/plan.schema.json
   beredskab diff HEAD~1:plans/koege.yaml plans/koege.yaml
+  beredskab compare plans/ --format html > matrix.html
+  beredskab card koege > kort.html
+  beredskab report plans/ -o site/
 
 exit codes: 0 ok; 1 validate found errors, test had a failure, or diff found a
 difference; 2 bad event, plan, path, git revision or usage. 'beredskab COMMAND --help' explains each command.
@@ -45,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_parser(sub)
     plans.add_parsers(sub)
     audit.add_parsers(sub)
+    views.add_parsers(sub)
     return parser
 
 

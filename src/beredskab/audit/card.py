@@ -1,0 +1,528 @@
+"""The action card "Er du bekymret?" (``beredskab card``): one A4 page for front-line staff, generated from a plan.
+
+The municipalities' own texts carry hand-made one-page cards for schools and jobcentres;
+this one is computed from the plan, so it never drifts from it. Every answer on it is a
+routed decision on concrete days (the first working weekday and the first Saturday on or
+after ``as_of``, neither a public holiday nor one of the plan's closing days):
+
+1. title, municipality, the plan's title and revision date;
+2. acute: whom the plan routes an acute concern to at 10:00 and at 20:00 on that weekday
+   (112, and 114: from the plan, else from the national catalogue, marked so);
+3. not acute, per age band, from a professional at intake, on the weekday at 10:00 and at
+   20:00 and on the Saturday at 12:00: whom to contact, how, and when they are open
+   (identical cells and rows merged, so the card stays one page);
+4. the national hotline and its hours (from the plan or the national catalogue);
+5. what happens next: the expected path of each row's concern, by step name;
+6. the assumed facts (``assumed: true``) the card rests on, by short name.
+
+All plan text is data: the HTML template autoescapes it, the markdown one escapes it with
+``|md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .._i18n import DEFAULT_LANG, Translate, translator
+from ..plan import Plan
+from ..routing.calendar import ZONE, is_public_holiday, wall_moment
+from ..routing.concern import Action, ContactPoint, Decision
+from ..routing.router import CATCH_ALL_ID
+from ..spec.model import Actor, CatchAll, Contact, DocumentDate, Rule, Schedule, parse_time_range
+from ..spec.national import load_national
+from ..spec.vocabulary import ActorKind, Channel, Reporter
+from ._templates import render
+
+__all__ = ["CARD_FORMATS", "CardFormat", "render_card"]
+
+CardFormat = Literal["html", "markdown"]
+CARD_FORMATS: tuple[CardFormat, ...] = ("html", "markdown")
+
+_TEMPLATES: dict[CardFormat, str] = {"html": "card.html.j2", "markdown": "card.md.j2"}
+_WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# the national catalogue's emergency and police lines: on every card, from the catalogue
+# where the plan does not route an acute concern to their numbers
+_ACUTE_NATIONAL = ("alarm_112", "police_114")
+_MAX_SEARCH_DAYS = 400
+
+
+# --- what the card shows ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """One way to reach an actor: ``channel`` (translated word), ``value``, the plan's label."""
+
+    channel: str
+    value: str
+    label: str | None
+    kind: str  # the channel's id: phone, email, web, meeting, post
+    hours: str | None  # the contact's own hours, where they differ from the actor's
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One actor on the card: who, how to reach them, and when they are open."""
+
+    name: str
+    contacts: tuple[ContactLine, ...]
+    hours: str
+    assumed: bool = False
+    note: str | None = None  # e.g. "not named in this plan"
+    mark: str = ""  # A, B, ...: how a row's cells refer to it when the row has several
+
+
+@dataclass(frozen=True)
+class Status:
+    """Whether one actor of a row can act at the routed moment (``escalation``: instead of a closed one)."""
+
+    actor: str
+    name: str
+    open: bool
+    escalation: bool = False
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What the card says for one or more adjacent times of one row."""
+
+    times: tuple[str, ...]
+    span: int
+    statuses: tuple[Status, ...]
+    notify: tuple[str, ...]
+
+    @property
+    def all_open(self) -> bool:
+        return all(st.open and not st.escalation for st in self.statuses)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One or more age bands the plan answers alike: whom to contact, and their status at each time."""
+
+    labels: tuple[str, ...]
+    contacts: tuple[Entry, ...]
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    """What happens next for the concerns of some age bands: the expected steps, by name."""
+
+    labels: tuple[str, ...]
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    moment: str  # "mandag 23.11.2026 kl. 10.00"
+    short: str  # "man 23.11. kl. 10.00"
+
+
+@dataclass
+class _Assumptions:
+    """The assumed facts the card rests on, in first-use order, by short name."""
+
+    items: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
+
+    def add(self, assumed: bool, kind: str, key: str, name: str) -> None:
+        if assumed:
+            self.items.setdefault((kind, key), name)
+
+    def names(self) -> list[str]:
+        return list(self.items.values())
+
+
+# --- words -----------------------------------------------------------------------------
+
+
+def _clock(minute: int, _: Translate, *, whole: bool = True) -> str:
+    """``480`` -> ``8`` (whole hours) or ``8.30`` / ``8:30``."""
+    hour, rest = divmod(minute, 60)
+    if whole and rest == 0:
+        return str(hour)
+    return _("{hour}:{minute:02d}").format(hour=hour, minute=rest)
+
+
+def _ranges(spans: Sequence[tuple[int, int]], _: Translate) -> str:
+    return _(" and ").join(f"{_clock(s, _)}-{_clock(e, _)}" for s, e in spans)
+
+
+def schedule_words(spec: Schedule, _: Translate) -> str:
+    """Weekly hours in words: ``man-tor 8-15, fre 8-13, lukket på helligdage``."""
+    if spec.always:
+        return _("around the clock")
+    days = [sorted(parse_time_range(r) for r in spec.weekly.get(key, [])) for key in _WEEKDAY_KEYS]  # type: ignore[call-overload]
+    if all(d == [(0, 24 * 60)] for d in days):
+        text = _("around the clock, every day")
+    else:
+        groups: list[tuple[int, int, list[tuple[int, int]]]] = []
+        for i, spans in enumerate(days):
+            if not spans:
+                continue
+            if groups and groups[-1][1] == i - 1 and groups[-1][2] == spans:
+                groups[-1] = (groups[-1][0], i, spans)
+            else:
+                groups.append((i, i, spans))
+        parts = []
+        for first, last, spans in groups:
+            if first == 0 and last == 6:
+                when = _("daily")
+            elif first == last:
+                when = _(_DAY_ABBR[first])
+            else:
+                when = f"{_(_DAY_ABBR[first])}-{_(_DAY_ABBR[last])}"
+            parts.append(f"{when} {_ranges(spans, _)}")
+        text = ", ".join(parts)
+    closed: list[str] = []
+    if spec.public_holidays == "closed":
+        closed.append(_("public holidays"))
+    for cd in spec.closed_days:
+        *year, month, day = cd.date.split("-")
+        date = _("{day}/{month}").format(day=int(day), month=int(month)) + (f" {year[0]}" if year else "")
+        if cd.from_time:
+            h, m = (int(p) for p in cd.from_time.split(":"))
+            date = _("{date} from {time}").format(date=date, time=_clock(h * 60 + m, _))
+        closed.append(cd.name or date)
+    if closed:
+        text = _("{hours}; closed on {days}").format(hours=text, days=", ".join(closed))
+    return text
+
+
+def _date_words(value: DocumentDate, _: Translate) -> str:
+    parts = [int(p) for p in value.date.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = _(_MONTHS[parts[1] - 1])
+    if len(parts) == 2:
+        return _("{month} {year}").format(month=month, year=parts[0])
+    return _("{day} {month} {year}").format(day=parts[2], month=month, year=parts[0])
+
+
+def _moment_words(moment: dt.datetime, _: Translate, *, short: bool = False) -> str:
+    loc = moment.astimezone(ZONE)
+    words = _("{weekday} {day}/{month} at {time}") if short else _("{weekday} {day}/{month}/{year} at {time}")
+    return words.format(
+        weekday=_((_DAY_ABBR if short else _DAY_NAMES)[loc.weekday()]),
+        day=loc.day,
+        month=loc.month,
+        year=loc.year,
+        time=_clock(loc.hour * 60 + loc.minute, _, whole=False),
+    )
+
+
+_CHANNELS: dict[Channel, str] = {
+    Channel.PHONE: "phone",
+    Channel.EMAIL: "email",
+    Channel.WEB: "web",
+    Channel.MEETING: "in person",
+    Channel.POST: "post",
+}
+
+
+# --- the concrete days -----------------------------------------------------------------
+
+
+def _closing_day(plan: Plan, day: dt.date) -> bool:
+    """Whether one of the plan's schedules closes all or part of ``day`` (24 December...)."""
+    for sched in plan.compiled.schedules.values():
+        for cd in sched.spec.closed_days:
+            *year, month, dom = (int(p) for p in cd.date.split("-"))
+            if (month, dom) == (day.month, day.day) and (not year or year[0] == day.year):
+                return True
+    return False
+
+
+def card_days(plan: Plan, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The first working weekday and the first Saturday on or after ``as_of`` (no public
+    holiday, none of the plan's closing days)."""
+    weekday = saturday = None
+    for offset in range(_MAX_SEARCH_DAYS):
+        day = as_of + dt.timedelta(days=offset)
+        if is_public_holiday(day) or _closing_day(plan, day):
+            continue
+        if weekday is None and day.weekday() < 5:
+            weekday = day
+        if saturday is None and day.weekday() == 5:
+            saturday = day
+        if weekday is not None and saturday is not None:
+            return weekday, saturday
+    raise ValueError(f"no working weekday and Saturday within {_MAX_SEARCH_DAYS} days of {as_of}")  # pragma: no cover
+
+
+# --- building the card -----------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, plan: Plan, _: Translate) -> None:
+        self.plan = plan
+        self._ = _
+        self.actors = plan.compiled.actors
+        self.schedules = plan.compiled.schedules
+        self.assumptions = _Assumptions()
+
+    # -- facts used, and their provenance
+
+    def hours(self, sid: str) -> str:
+        sched = self.schedules[sid].spec
+        self.assumptions.add(sched.assumed, "schedule", sid, self._("{name} (hours)").format(name=sched.name or sid))
+        return schedule_words(sched, self._)
+
+    def actor(self, aid: str, actor: Actor) -> None:
+        self.assumptions.add(actor.assumed, "actor", aid, actor.name)
+
+    def contact_lines(
+        self, aid: str, actor: Actor, points: Iterable[ContactPoint | Contact]
+    ) -> tuple[ContactLine, ...]:
+        out = []
+        for point in points:
+            spec = next((c for c in actor.contacts if c.channel == point.channel and c.value == point.value), None)
+            own_hours = None
+            if spec is not None:
+                key = f"{aid}:{spec.channel}:{spec.value}"
+                name = self._("{actor}: {channel} {value}").format(
+                    actor=actor.name, channel=self._(_CHANNELS[spec.channel]), value=spec.value
+                )
+                self.assumptions.add(spec.assumed, "contact", key, name)
+                if spec.schedule is not None and spec.schedule != actor.schedule:
+                    own_hours = self.hours(spec.schedule)
+            out.append(
+                ContactLine(self._(_CHANNELS[point.channel]), point.value, point.label, point.channel.value, own_hours)
+            )
+        return tuple(out)
+
+    def entry(self, action: Action) -> Entry:
+        actor = self.actors[action.actor]
+        self.actor(action.actor, actor)
+        return Entry(
+            name=action.name,
+            contacts=self.contact_lines(action.actor, actor, action.contacts),
+            hours=self.hours(actor.schedule),
+            assumed=actor.assumed,
+        )
+
+    def catalogue_entry(self, aid: str, actor: Actor, note: str | None) -> Entry:
+        self.actor(aid, actor)
+        return Entry(
+            name=actor.name,
+            contacts=self.contact_lines(aid, actor, actor.contacts),
+            hours=self.hours(actor.schedule),
+            assumed=actor.assumed,
+            note=note,
+        )
+
+    def decision(self, decision: Decision) -> Decision:
+        """Count the deciding rule, and the escalations the decision shows, as used."""
+        rid, rule = _deciding(self.plan, decision)
+        name = self._("rule {id}").format(id=rid) if isinstance(rule, Rule) else self._("the plan's catch-all")
+        self.assumptions.add(rule.assumed, "rule", rid, name)
+        shown = {a.actor for a in decision.next if a.role == "escalation"}
+        for spec in (*rule.next, *rule.notify):
+            for esc in spec.escalation:
+                if esc.on == "closed" and esc.actor in shown:
+                    target = self.actors[esc.actor].name
+                    name = self._("escalation to {actor}").format(actor=target)
+                    self.assumptions.add(esc.assumed, "escalation", f"{rid}:{spec.actor}:{esc.actor}", name)
+        return decision
+
+    def route(self, moment: dt.datetime, *, acute: bool, age: int | None) -> Decision:
+        concern = {
+            "acute": acute,
+            "age": age,
+            "reporter": Reporter.PROFESSIONAL.value,
+            "step": "intake",
+            "received_at": moment.isoformat(),
+        }
+        return self.decision(self.plan.route(concern))
+
+    def step_names(self, path: Iterable[str]) -> tuple[str, ...]:
+        out = []
+        for sid in path:
+            step = self.plan.steps[sid]
+            self.assumptions.add(step.assumed, "step", sid, self._("step {name}").format(name=step.name))
+            out.append(step.name)
+        return tuple(out)
+
+
+def _merge_cells(columns: Sequence[Column], cells: Sequence[tuple[tuple[Status, ...], tuple[str, ...]]]) -> list[Cell]:
+    """One cell per run of adjacent times the plan answers alike."""
+    merged: list[Cell] = []
+    for column, (statuses, notify) in zip(columns, cells, strict=True):
+        last = merged[-1] if merged else None
+        if last is not None and last.statuses == statuses and last.notify == notify:
+            merged[-1] = Cell((*last.times, column.title), last.span + 1, statuses, notify)
+        else:
+            merged.append(Cell((column.title,), 1, statuses, notify))
+    return merged
+
+
+def _deciding(plan: Plan, decision: Decision) -> tuple[str, Rule | CatchAll]:
+    """The id and the rule (or the catch-all) that decided ``decision``."""
+    rid = decision.rules[0] if decision.rules else CATCH_ALL_ID
+    rule = next((r for r in plan.rules if r.id == rid), None)
+    return rid, rule if rule is not None else plan.catch_all
+
+
+def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[str, object]:
+    b = _Builder(plan, _)
+    weekday, saturday = card_days(plan, as_of)
+    day_in, day_out, sat = wall_moment(weekday, 10 * 60), wall_moment(weekday, 20 * 60), wall_moment(saturday, 12 * 60)
+    columns = [
+        Column(title, _moment_words(moment, _), _moment_words(moment, _, short=True))
+        for title, moment in (
+            (_("Weekday, daytime"), day_in),
+            (_("Weekday, evening"), day_out),
+            (_("Saturday, midday"), sat),
+        )
+    ]
+
+    # 2. acute: what the plan routes at 10:00 and at 20:00 on a weekday
+    acute: list[Entry] = []
+    seen: set[str] = set()
+    for moment in (day_in, day_out):
+        decision = b.route(moment, acute=True, age=None)
+        for action in decision.next:
+            if action.actor in seen:
+                continue
+            seen.add(action.actor)
+            phones = [c for c in action.contacts if c.channel == Channel.PHONE] or list(action.contacts)
+            entry = b.entry(action.model_copy(update={"contacts": phones}))
+            acute.append(entry)
+    national = load_national()
+    for aid in _ACUTE_NATIONAL:
+        # 112 and 114 are on every card: where the plan routes an acute concern to neither
+        # number, the national catalogue's actor is shown, marked as not named in the plan
+        actor = national.actors.get(aid)
+        shown = {c.value for e in acute for c in e.contacts}
+        if actor is not None and not {c.value for c in actor.contacts} <= shown:
+            acute.append(b.catalogue_entry(aid, actor, _("not named in this plan")))
+    numbers = list(dict.fromkeys(c.value for e in acute for c in e.contacts if c.kind == "phone"))
+
+    # 3. not acute, by age band and time; bands answered alike share a row
+    bands = [band for band in plan.age_bands.items() if not band[1].unknown]
+    bands += [band for band in plan.age_bands.items() if band[1].unknown]
+    rows: list[Row] = []
+    courses: list[Course] = []
+    for bid, band in bands:
+        b.assumptions.add(band.assumed, "band", bid, _("age band {label}").format(label=band.label))
+        age = None if band.unknown else band.min
+        raw = []
+        entries: dict[str, Entry] = {}
+        first: Decision | None = None
+        for moment in (day_in, day_out, sat):
+            decision = b.route(moment, acute=False, age=age)
+            first = first or decision
+            for a in decision.next:
+                if a.actor not in entries:
+                    entries[a.actor] = b.entry(a)
+            for a in decision.notify:
+                b.actor(a.actor, b.actors[a.actor])
+            statuses = tuple(
+                Status(a.actor, a.name, a.available_from == decision.received_at, a.role == "escalation")
+                for a in decision.next
+            )
+            raw.append((statuses, tuple(a.name for a in decision.notify)))
+        assert first is not None
+        if len(entries) > 1:  # the cells name the actors by letter, the contact column says who they are
+            marks = {aid: chr(ord("A") + i) for i, aid in enumerate(entries)} if len(entries) <= 26 else {}
+            entries = {aid: dataclasses.replace(e, mark=marks.get(aid, "")) for aid, e in entries.items()}
+            raw = [(tuple(dataclasses.replace(st, mark=marks.get(st.actor, "")) for st in sts), n) for sts, n in raw]
+        row = Row((band.label,), tuple(entries.values()), tuple(_merge_cells(columns, raw)))
+        same = next((i for i, r in enumerate(rows) if (r.contacts, r.cells) == (row.contacts, row.cells)), None)
+        if same is None:
+            rows.append(row)
+        else:
+            rows[same] = dataclasses.replace(rows[same], labels=(*rows[same].labels, band.label))
+        # what happens next: the expected course of the concern received in the daytime
+        steps = b.step_names(first.path)
+        known = next((i for i, c in enumerate(courses) if c.steps == steps), None)
+        if known is None:
+            courses.append(Course((band.label,), steps))
+        else:
+            courses[known] = dataclasses.replace(courses[known], labels=(*courses[known].labels, band.label))
+    all_bands = tuple(band.label for _bid, band in bands)
+
+    # 4. the national hotline
+    hotline: Entry | None = None
+    for aid, actor in plan.compiled.actors.items():
+        if actor.kind == ActorKind.NATIONAL_HOTLINE:
+            hotline = b.catalogue_entry(aid, actor, None)
+            break
+    else:
+        for aid, actor in national.actors.items():
+            if actor.kind == ActorKind.NATIONAL_HOTLINE:
+                hotline = b.catalogue_entry(aid, actor, _("not named in this plan"))
+                break
+
+    doc = plan.document
+    date_label, date_value = None, None
+    for label, value in ((_("revised"), doc.revised), (_("adopted"), doc.adopted)):
+        if value is not None:
+            date_label, date_value = label, _date_words(value, _)
+            b.assumptions.add(value.assumed, "date", label, _("the plan's date ({label})").format(label=label))
+            break
+
+    names = b.assumptions.names()
+    if not names:
+        assumptions_line = _("The card rests only on facts quoted from the plan's text.")
+    elif len(names) == 1:
+        assumptions_line = _("The card rests on one assumption the plan's text does not state:")
+    else:
+        assumptions_line = _("The card rests on {n} assumptions the plan's text does not state:").format(n=len(names))
+    return {
+        "lang": lang,
+        "plan": plan,
+        "municipality": plan.municipality.name,
+        "plan_title": doc.title,
+        "date_label": date_label,
+        "date_value": date_value,
+        "numbers": numbers,
+        "acute": acute,
+        "columns": columns,
+        "rows": rows,
+        "courses": courses,
+        "all_bands": all_bands,
+        "hotline": hotline,
+        "assumptions": names,
+        "assumptions_line": assumptions_line,
+        "as_of": _("{day}/{month}/{year}").format(day=as_of.day, month=as_of.month, year=as_of.year),
+    }
+
+
+def render_card(
+    plan: Plan, fmt: Literal["html", "markdown"], *, lang: str = DEFAULT_LANG, as_of: dt.date | None = None
+) -> str:
+    """The action card "Er du bekymret?" of ``plan`` as one A4 HTML page or as markdown.
+
+    Danish by default (``lang="en"``: English; plan text stays as the plan writes it).
+    Computed by routing concerns on the first working weekday and Saturday on or after
+    ``as_of`` (default: today in Copenhagen). Raises ValueError on an unknown format or
+    language.
+    """
+    if fmt not in CARD_FORMATS:
+        raise ValueError(f"card format must be one of {', '.join(CARD_FORMATS)}, not {fmt!r}")
+    _ = translator(lang, "card")
+    day = as_of or dt.datetime.now(ZONE).date()
+    return render(_TEMPLATES[fmt], _, **_card_context(plan, _, lang, day))

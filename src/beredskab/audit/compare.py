@@ -1,0 +1,395 @@
+"""The comparison matrix: what each municipality's plan answers in the same standard situations."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .._errors import ConcernError, PlanError
+from .._i18n import DEFAULT_LANG, translator
+from .._problems import Problem, Severity
+from ..analysis.validate import Report, validate
+from ..plan import Plan
+from ..routing.calendar import ZONE, is_public_holiday, wall_moment
+from ..routing.concern import Concern, Decision
+from ..spec._yaml import iter_paths
+from ..spec.positions import pydantic_problems
+from .behaviour import iso_duration
+
+__all__ = [
+    "COMPARE_FORMATS",
+    "Cell",
+    "Matrix",
+    "MatrixPlan",
+    "MatrixRow",
+    "Situation",
+    "cell_details",
+    "cell_text",
+    "compare",
+    "load_situations",
+    "local_time",
+    "matrix_meta",
+    "matrix_of",
+    "render_matrix",
+    "situation_instant",
+    "table",
+    "usable_report",
+]
+
+TimeKey = Literal["weekday_day", "weekday_evening", "saturday", "holiday"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Situation(_Strict):
+    """One row of the matrix: a concern without its instant, and when it is received."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    label: str = Field(min_length=1, max_length=200)
+    time: TimeKey | dt.datetime = "weekday_day"
+    concern: dict[str, Any] = Field(default_factory=dict)
+
+
+class _Catalogue(_Strict):
+    situations: list[Situation] = Field(min_length=1, max_length=200)
+
+
+class CellActor(_Strict):
+    actor: str
+    kind: str
+    name: str
+    step: str
+
+
+class Cell(_Strict):
+    """One plan's answer in one situation (``applicable`` false: the plan has no such step)."""
+
+    applicable: bool = True
+    why_not: str | None = None
+    next: list[CellActor] = Field(default_factory=list)
+    contact: bool = Field(default=False, description="Someone in next has a contact usable as given.")
+    wait: str | None = Field(default=None, description="Until someone in next can act (ISO 8601).")
+    act_by: str | None = Field(default=None, description="The earliest act_by after receipt (ISO 8601).")
+    legal_basis: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+    catch_all: bool = False
+    differs: bool = Field(default=False, description="Who acts differs from the majority of the plans.")
+
+
+class MatrixRow(_Strict):
+    situation: str
+    label: str
+    concern: dict[str, Any] = Field(description="The Concern routed, received_at included.")
+    cells: dict[str, Cell] = Field(description="By plan slug.")
+
+
+class MatrixPlan(_Strict):
+    """A column, and the extra rows about the plan itself."""
+
+    slug: str
+    name: str
+    file: str
+    title: str
+    revised: str | None
+    next_revision_due: str | None
+    revision_overdue: bool
+    assumed: int = Field(description="Facts marked assumed: true.")
+    errors: int
+    warnings: int
+
+
+class Matrix(_Strict):
+    as_of: dt.date
+    plans: list[MatrixPlan]
+    rows: list[MatrixRow]
+
+
+def load_situations(path: str | Path | None = None) -> list[Situation]:
+    """The shipped catalogue (``data/situations.yaml``), or an auditor's file of the same shape."""
+    from ..loader import read_document  # pure I/O, with positions for the errors
+
+    if path is None:
+        text = resources.files("beredskab").joinpath("data/situations.yaml").read_text(encoding="utf-8")
+        return _Catalogue.model_validate(yaml.safe_load(text)).situations
+    document = read_document(path)
+    try:
+        situations = _Catalogue.model_validate(document.data).situations
+    except ValidationError as exc:
+        raise PlanError(pydantic_problems(exc, document, _Catalogue), document.file) from None
+    seen: set[str] = set()
+    for i, s in enumerate(situations):
+        if s.id in seen:
+            line, col = document.position(("situations", i, "id"))
+            message = f"situation id {s.id!r} is used twice"
+            raise PlanError([Problem.of("BK000", file=document.file, line=line, col=col, message=message)])
+        seen.add(s.id)
+    return situations
+
+
+def situation_instant(time: TimeKey | dt.datetime, as_of: dt.date) -> dt.datetime:
+    """The real instant of a situation's time, the first on or after ``as_of``:
+    a working Tuesday-Thursday (10:00 or 20:00), a Saturday (12:00), a public holiday on a
+    weekday (12:00)."""
+    if isinstance(time, dt.datetime):
+        return time
+    for offset in range(400):
+        day = as_of + dt.timedelta(days=offset)
+        holiday = is_public_holiday(day)
+        if time in ("weekday_day", "weekday_evening") and day.weekday() in (1, 2, 3) and not holiday:
+            # the day after must be a working day too, so "evening" waits only the night
+            after = day + dt.timedelta(days=1)
+            if not is_public_holiday(after):
+                return wall_moment(day, 10 * 60 if time == "weekday_day" else 20 * 60)
+        if time == "saturday" and day.weekday() == 5 and not holiday:
+            return wall_moment(day, 12 * 60)
+        if time == "holiday" and holiday and day.weekday() < 5:
+            return wall_moment(day, 12 * 60)
+    raise ValueError(f"no {time} within 400 days of {as_of}")  # pragma: no cover - every year has each
+
+
+def _cell(plan: Plan, concern: dict[str, Any]) -> Cell:
+    step = concern.get("step", "intake")
+    if step not in plan.steps:
+        return Cell(applicable=False, why_not=step)
+    try:
+        decision: Decision = plan.route(concern)
+    except ConcernError as exc:  # a situation file naming a bad field: the cell says so
+        return Cell(applicable=False, why_not=exc.field)
+    at = decision.received_at
+    offsets = [a.act_by - at for a in decision.next if a.act_by is not None]
+    return Cell(
+        next=[CellActor(actor=a.actor, kind=str(a.kind), name=a.name, step=a.step) for a in decision.next],
+        contact=any(a.contacts for a in decision.next),
+        wait=iso_duration(min(a.available_from - at for a in decision.next)) if decision.next else None,
+        act_by=iso_duration(min(offsets)) if offsets else None,
+        legal_basis=[str(x) for x in decision.legal_basis],
+        rules=list(decision.rules),
+        catch_all=decision.catch_all,
+    )
+
+
+def _mark_minority(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """Mark the cells whose kinds of actor differ from the majority's (a strict majority only)."""
+    signature = {slug: tuple(sorted({a.kind for a in c.next})) for slug, c in cells.items() if c.applicable}
+    counts = collections.Counter(signature.values())
+    if not counts:
+        return cells
+    top, n = counts.most_common(1)[0]
+    if n * 2 <= len(signature):  # no majority: nobody is the odd one out
+        return cells
+    return {
+        slug: c.model_copy(update={"differs": True}) if slug in signature and signature[slug] != top else c
+        for slug, c in cells.items()
+    }
+
+
+def _assumed(plan: Plan) -> int:
+    doc = plan._document
+    data = doc.data if doc is not None else plan.model_dump(by_alias=True, exclude_unset=True)
+    return sum(1 for _, v in iter_paths(data) if isinstance(v, dict) and v.get("assumed") is True)
+
+
+def compare(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    situations: Sequence[Situation] | None = None,
+    as_of: dt.date | None = None,
+) -> Matrix:
+    """The matrix of the plans in ``paths`` (files or folders): one row per situation.
+
+    Raises :class:`beredskab.PlanError` when a plan cannot be loaded (nothing partial).
+    """
+    day = as_of or dt.datetime.now(ZONE).date()
+    return matrix_of(usable_report(paths, day), situations, day)
+
+
+def usable_report(paths: str | Path | Iterable[str | Path], day: dt.date) -> Report:
+    """:func:`~beredskab.validate` of ``paths``, or PlanError if any plan cannot be loaded."""
+    report = validate(paths, as_of=day)
+    unusable = [Problem.of("BK000", file=p, message=why) for p, why in report.unusable]
+    broken = [p for p in report.problems if p.severity is Severity.ERROR and p.file not in report.plans]
+    if unusable or broken or not report.plans:
+        problems = unusable + broken or [Problem.of("BK000", file="<plans>", message="no plan in the paths given")]
+        raise PlanError(problems)
+    return report
+
+
+def matrix_of(report: Report, situations: Sequence[Situation] | None, day: dt.date) -> Matrix:
+    """The matrix of a validation report's plans (all loaded)."""
+    plans = sorted(report.plans.items(), key=lambda fp: fp[1].slug)
+    columns: list[MatrixPlan] = []
+    for file, plan in plans:
+        mine = [p for p in report.problems if p.file == file]
+        doc = plan.document
+        latest = doc.revised or doc.adopted
+        columns.append(
+            MatrixPlan(
+                slug=plan.slug,
+                name=plan.municipality.name,
+                file=file,
+                title=doc.title,
+                revised=latest.date if latest else None,
+                next_revision_due=doc.next_revision_due.date if doc.next_revision_due else None,
+                revision_overdue=any(p.code == "BK703" for p in mine),
+                assumed=_assumed(plan),
+                errors=sum(p.severity is Severity.ERROR for p in mine),
+                warnings=sum(p.severity is Severity.WARNING for p in mine),
+            )
+        )
+    rows: list[MatrixRow] = []
+    for s in situations if situations is not None else load_situations():
+        concern = {"received_at": situation_instant(s.time, day).isoformat(), "acute": False, **s.concern}
+        try:  # a bad field is the situation file's fault: say which situation
+            Concern.model_validate({**concern, "step": "intake"})
+        except ConcernError as exc:
+            raise ConcernError(f"situation {s.id}: concern.{exc.field}", exc.message, exc.suggestion) from None
+        cells = _mark_minority({plan.slug: _cell(plan, concern) for _, plan in plans})
+        rows.append(MatrixRow(situation=s.id, label=s.label, concern=concern, cells=cells))
+    return Matrix(as_of=day, plans=columns, rows=rows)
+
+
+# --- the table every flat format shares (text, markdown, csv) --------------------------------
+
+
+def _span(iso: str | None, _: Any) -> str:
+    if iso is None:
+        return "-"
+    if iso == "PT0S":
+        return str(_("now"))
+    body, out, number = iso.removeprefix("PT"), [], ""
+    for ch in body:
+        if ch.isdigit():
+            number += ch
+        else:
+            out.append(f"{number} {dict(H=_('h'), M='min', S='s')[ch]}")
+            number = ""
+    return " ".join(out)
+
+
+def cell_details(cell: Cell, lang: str = DEFAULT_LANG) -> str:
+    """What a cell says beside who acts: the wait, a deadline, no contact, the legal basis."""
+    _ = translator(lang, "compare")
+    parts = [_("acts {when}").format(when=_span(cell.wait, _))]
+    if cell.act_by is not None:
+        parts.append(_("deadline {span}").format(span=_span(cell.act_by, _)))
+    if not cell.contact:
+        parts.append(_("no usable contact"))
+    if cell.legal_basis:
+        parts.append(", ".join(cell.legal_basis))
+    return " · ".join(parts)
+
+
+def cell_text(cell: Cell, lang: str = DEFAULT_LANG) -> str:
+    """A cell in one line: who acts (kind: name), the wait, a deadline, no contact, the odd one out."""
+    _ = translator(lang, "compare")
+    if not cell.applicable:
+        return _("no step {step}").format(step=cell.why_not)
+    who = "; ".join(f"{_(a.kind)}: {a.name}" for a in cell.next) or _("nobody")
+    return ("* " if cell.differs else "") + f"{who} · {cell_details(cell, lang)}"
+
+
+def local_time(iso: str) -> str:
+    """``2026-12-05T12:00:00+01:00`` as a reader says it: ``lør 05.12.2026 12:00`` (Danish day names)."""
+    at = dt.datetime.fromisoformat(iso).astimezone(ZONE)
+    days = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
+    return f"{days[at.weekday()]} {at:%d.%m.%Y %H:%M}"
+
+
+def table(matrix: Matrix, lang: str = DEFAULT_LANG) -> list[list[str]]:
+    """Header and rows: a column per plan, the situations, then the rows about each plan."""
+    _ = translator(lang, "compare")
+    out = [[_("Situation"), *(p.name for p in matrix.plans)]]
+    for row in matrix.rows:
+        out.append([_(row.label), *(cell_text(row.cells[p.slug], lang) for p in matrix.plans)])
+    yes, no = translator(lang)("yes"), translator(lang)("no")
+    out.append([_("Revised"), *(p.revised or "-" for p in matrix.plans)])
+    out.append([_("Next revision due"), *(p.next_revision_due or "-" for p in matrix.plans)])
+    out.append([_("Revision overdue"), *(yes if p.revision_overdue else no for p in matrix.plans)])
+    out.append([_("Assumed facts"), *(str(p.assumed) for p in matrix.plans)])
+    out.append([_("Validation warnings"), *(str(p.warnings) for p in matrix.plans)])
+    return out
+
+
+# --- formats -----------------------------------------------------------------------------
+
+COMPARE_FORMATS = ("text", "markdown", "csv", "json", "html")
+TEXT_WIDTH = 30
+"""Width of a plan's column in the text table (cells wrap)."""
+
+
+def _text_table(rows: list[list[str]]) -> str:
+    import textwrap
+
+    widths = [max(len(r[0]) for r in rows)] + [TEXT_WIDTH] * (len(rows[0]) - 1)
+    widths[0] = min(widths[0], 44)
+    rule = "+".join("-" * (w + 2) for w in widths)
+    out = [rule]
+    for row in rows:
+        wrapped = [textwrap.wrap(cell, w) or [""] for cell, w in zip(row, widths, strict=True)]
+        for i in range(max(len(c) for c in wrapped)):
+            cells = (f" {(c[i] if i < len(c) else ''):<{w}} " for c, w in zip(wrapped, widths, strict=True))
+            out.append("|".join(cells).rstrip())
+        out.append(rule)
+    return "\n".join(out)
+
+
+def _markdown_table(rows: list[list[str]]) -> str:
+    from ._templates import markdown_cell
+
+    head, *body = rows
+    lines = ["| " + " | ".join(markdown_cell(c) for c in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def _csv(rows: list[list[str]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def matrix_meta(matrix: Matrix, lang: str = DEFAULT_LANG) -> list[tuple[str, list[str]]]:
+    """The rows about the plans themselves (label, one value per plan)."""
+    rows = table(matrix, lang)
+    return [(r[0], r[1:]) for r in rows[1 + len(matrix.rows) :]]
+
+
+def render_matrix(matrix: Matrix, fmt: str, *, lang: str = DEFAULT_LANG, links: dict[str, str] | None = None) -> str:
+    """The matrix as ``text``, ``markdown``, ``csv``, ``json`` (the :class:`Matrix` model) or ``html``."""
+    from ._templates import render
+
+    if fmt == "json":
+        return matrix.model_dump_json(indent=2)
+    if fmt == "html":
+        _ = translator(lang, "compare")
+        return render(
+            "compare.html.j2",
+            _,
+            lang=lang,
+            title=_("Comparison of plans"),
+            matrix=matrix,
+            meta=matrix_meta(matrix, lang),
+            links=links,
+            cell_details=lambda c: cell_details(c, lang),
+            local_time=local_time,
+        )
+    rows = table(matrix, lang)
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "markdown":
+        return _markdown_table(rows)
+    if fmt == "text":
+        return _text_table(rows)
+    raise ValueError(f"format must be one of {', '.join(COMPARE_FORMATS)}")

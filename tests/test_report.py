@@ -1,0 +1,172 @@
+"""``beredskab report``: a self-contained static site, opened in headless Chromium as a reader would."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from beredskab.audit.report import build_report, write_report
+from beredskab.cli import main
+from conftest import PLANS
+
+AS_OF = "2026-12-01"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(os.environ.get("BEREDSKAB_SCREENSHOTS", "")) if os.environ.get("BEREDSKAB_SCREENSHOTS") else None
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name == "href":
+                self.hrefs.append(value)
+            if value and name == "src":
+                self.srcs.append(value)
+
+
+def _hostile_plans(tmp_path: Path) -> Path:
+    """The five plans, Køge's explanation of its first rule carrying a script."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for f in PLANS.glob("*.yaml"):
+        if not f.name.endswith(".examples.yaml"):
+            shutil.copy(f, folder / f.name)
+    text = (folder / "koege.yaml").read_text(encoding="utf-8")
+    text = text.replace("    explanation: ", "    explanation: <script>alert('x')</script> ", 1)
+    (folder / "koege.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("report")
+    plans = _hostile_plans(tmp)
+    out = tmp / "site"
+    assert main(["report", str(plans), "-o", str(out), "--as-of", AS_OF]) == 0
+    return out
+
+
+def test_the_site_has_every_page_and_every_link_resolves(site: Path) -> None:
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    slugs = ["broendby", "herning", "kbh", "koege", "randers"]
+    assert pages == sorted(["index.html", *(f"plans/{s}.html" for s in slugs), *(f"cards/{s}.html" for s in slugs)])
+    for page in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            assert not re.match(r"^(https?:)?//", href), f"{page}: {href} needs the network"
+            target = href.split("#")[0]
+            if target:
+                assert (page.parent / target).resolve().is_file(), f"{page}: broken link {href}"
+        assert not parser.srcs, f"{page}: loads {parser.srcs}"  # no external scripts, images or fonts
+
+
+def test_plan_text_is_never_inserted_unescaped(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        assert "<script>alert" not in page.read_text(encoding="utf-8"), page
+
+
+def test_nothing_is_written_when_a_plan_is_bad(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(PLANS / "koege.yaml", plans / "koege.yaml")
+    (plans / "bad.yaml").write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["report", str(plans), "-o", str(out)]) == 2
+    assert re.search(r"bad\.yaml:\d+:\d+: error", capsys.readouterr().err)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [plans]  # no staging folder left behind
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_diff_page_with_previous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / "plans").mkdir(parents=True)
+    plan = repo / "plans" / "koege.yaml"
+    shutil.copy(PLANS / "koege.yaml", plan)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "plan"], cwd=repo, check=True)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("id: over-18-infohus-mail", "id: adults", 1), "utf-8")
+    monkeypatch.chdir(repo)
+    pages = build_report(["plans"], previous="HEAD", lang="en")
+    assert "diff.html" in pages
+    assert "rules[id=over-18-infohus-mail]" in pages["diff.html"]
+    assert "structural changes only; no concern is routed differently" in pages["diff.html"]
+    assert 'href="../diff.html#koege"' in pages["plans/koege.html"]
+    write_report(pages, repo / "site")
+    assert (repo / "site" / "diff.html").is_file()
+
+
+def _first_rule() -> str:
+    from beredskab import load_plan
+
+    return load_plan(PLANS / "koege.yaml").rules[0].id
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+
+def _browser() -> Any:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install -y chromium); CI installs it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    return sync_api.sync_playwright()
+
+
+def test_every_page_renders_in_chromium(site: Path, tmp_path: Path) -> None:
+    shots = SHOTS or tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    with _browser() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for html in sorted(site.rglob("*.html")):
+                page.goto(html.as_uri())
+                page.wait_for_load_state("load")
+                name = html.relative_to(site).as_posix().replace("/", "-").removesuffix(".html")
+                page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+                assert page.title(), html
+            assert problems == [] and dialogs == []
+
+            # the index: the matrix, with Køge and Randers apart on a not-acute Saturday
+            page.goto((site / "index.html").as_uri())
+            row = page.locator("#situation-child-saturday")
+            assert "national hotline" in row.inner_text().lower()
+            # the links between pages resolve in the browser too
+            page.click("text=Køge Kommune >> nth=0")
+            assert page.url.endswith("plans/koege.html")
+            svg = page.locator(".graph svg")
+            assert svg.count() == 1
+            drawn = svg.text_content() or ""
+            from beredskab import load_plan
+
+            for step in load_plan(PLANS / "koege.yaml").steps.values():
+                assert step.name in drawn, step.name
+            assert "<script>alert('x')</script>" in page.inner_text("#rule-" + _first_rule())
+            # the script in an explanation shows as text, never runs
+            page.goto((site / "cards" / "koege.html").as_uri())
+            assert "112" in page.inner_text("body") and "infohuskoege@koege.dk" in page.inner_text("body")
+            assert dialogs == []
+        finally:
+            browser.close()
