@@ -16,6 +16,8 @@ from .spec import _yaml
 
 __all__ = [
     "EXAMPLES_SUFFIX",
+    "INSTALLED_PLANS",
+    "PLAN_SEARCH_ORDER",
     "display_path",
     "load_plan",
     "load_plans",
@@ -35,13 +37,26 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+INSTALLED_PLANS = Path(__file__).resolve().parent / "plans"
+"""The plans shipped with the package (the repository's ``plans/``)."""
+
+PLAN_SEARCH_ORDER = (
+    "PLAN is a file path if it names one (or ends in .yaml/.yml); otherwise a slug, looked up "
+    "as ./plans/<slug>.yaml in the working folder, then among the plans installed with beredskab."
+)
+
+
 def resolve_plan_path(text: str) -> Path:
-    """A plan file path as given, or a slug found as ``plans/<slug>.yaml`` in the working folder."""
+    """A plan file path as given, or a slug: ``plans/<slug>.yaml`` in the working folder, then
+    the plans installed with the package (:data:`PLAN_SEARCH_ORDER`)."""
     p = Path(text)
-    if p.exists() or p.suffix in (".yaml", ".yml"):
+    if p.exists() or p.suffix in (".yaml", ".yml") or "/" in text or "\\" in text:
         return p
-    candidate = Path("plans") / f"{text}.yaml"
-    return candidate if candidate.exists() else p
+    for folder in (Path("plans"), INSTALLED_PLANS):
+        candidate = folder / f"{text}.yaml"
+        if candidate.is_file():
+            return candidate
+    return p
 
 
 def read_document(path: str | Path, display: str | None = None) -> _yaml.YamlDocument:
@@ -79,9 +94,11 @@ def plan_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def load_plans(directory: str | Path) -> dict[str, Plan]:
-    """Every plan in a folder, by slug. One PlanError lists the problems of all bad files."""
-    d = Path(directory)
+def load_plans(directory: str | Path | None = None) -> dict[str, Plan]:
+    """Every plan in a folder (default: the plans installed with beredskab), by slug.
+
+    One PlanError lists the problems of all bad files."""
+    d = Path(directory) if directory is not None else INSTALLED_PLANS
     if not d.is_dir():
         raise PlanError([Problem.of("BK000", file=display_path(d), message="not a folder")])
     plans: dict[str, Plan] = {}

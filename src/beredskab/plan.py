@@ -62,6 +62,11 @@ class Plan(PlanSpec):
         return self._compiled
 
     @property
+    def digest(self) -> str:
+        """``sha256:<hex>`` of the plan's content as loaded; every Decision carries it as ``plan_digest``."""
+        return self.compiled.digest
+
+    @property
     def source_file(self) -> str | None:
         return self._document.file if self._document is not None else None
 

@@ -86,6 +86,14 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.concern or args.decision:
+        from ..routing.concern import Concern, Decision
+
+        model = Concern if args.concern else Decision
+        schema = model.model_json_schema(mode="validation" if args.concern else "serialization", by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        print(json.dumps(schema, ensure_ascii=False, indent=2))
+        return common.EXIT_OK
     from ..spec.schema import plan_json_schema
 
     print(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
@@ -139,6 +147,10 @@ def add_parsers(sub: Any) -> None:
         help="print the JSON Schema of the plan format",
         description="Print the JSON Schema generated from the plan models "
         "(committed as schema/plan.schema.json; regenerate with "
-        "'beredskab schema > schema/plan.schema.json').",
+        "'beredskab schema > schema/plan.schema.json'); with --concern or --decision, the JSON "
+        "Schema of the event routed and of the answer (every field described), for integrators.",
     )
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--concern", action="store_true", help="the Concern (the event): what route reads")
+    which.add_argument("--decision", action="store_true", help="the Decision (the answer): what route writes")
     s.set_defaults(func=cmd_schema)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from .._errors import ConcernError, PlanError
 from ..loader import load_plan, resolve_plan_path
+from ..plan import Plan
 from ..routing.calendar import ZONE
-from ..routing.concern import read_event_json
+from ..routing.concern import MAX_EVENT_BYTES, read_event_json
 from . import common
 from .reporters import DECISION_REPORTERS
 
@@ -24,10 +27,21 @@ examples:
   beredskab route plans/kbh.yaml --step infohus_assessment --finding relevant=true --severity high --not-acute --age 30
   echo '{"acute": false, "age": 17, "received_at": "2026-11-23T20:00:00+01:00"}' | beredskab route herning --event -
 
+  cat concerns.jsonl | beredskab route koege --events -     one Decision (or error) per line
+
 The event is JSON with the contract's Concern fields (received_at, acute, age, reporter,
 step, findings, severity, topic). Flags override fields of --event. Without --at, the
 concern is taken as received now (Europe/Copenhagen). Exit 0 with the decision; exit 2
 with a message naming the field on a bad event or plan.
+
+--events reads JSON lines (one Concern per line; blank lines skipped) and writes one JSON
+line per input line, in order: the Decision, or {"line": N, "error": ..., "problems":
+[{"field", "message", "suggestion"}]} naming the field, never the value. It never stops on
+a bad line; exit 0 when every line routed, 1 when some did not, 2 on a bad plan.
+
+PLAN: a file path if it names one (or ends in .yaml); otherwise a slug, looked up as
+./plans/<slug>.yaml, then among the plans installed with beredskab (koege, herning, kbh,
+broendby, randers).
 """
 
 
@@ -99,7 +113,79 @@ def _int_age(text: str) -> int:
         raise ConcernError("age", "--age takes a whole number of years (0-130) or 'unknown'") from None
 
 
+def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines of at most :data:`MAX_EVENT_BYTES`; a longer one is read to its end and
+    given as None (an error for that line only), so memory stays bounded."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_EVENT_BYTES + 2)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_EVENT_BYTES + 1 or (len(raw) == MAX_EVENT_BYTES + 2 and not raw.endswith(b"\n")):
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(MAX_EVENT_BYTES)
+            yield number, None
+            continue
+        yield number, raw
+
+
+def _error_line(number: int, exc: ConcernError) -> dict[str, Any]:
+    problems = [{"field": p.field, "message": p.message, "suggestion": p.suggestion} for p in exc.problems]
+    return {"line": number, "error": "invalid concern", "problems": problems}
+
+
+def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str) -> int:
+    """Route every JSON line of ``stream``; one JSON line out per line in. Returns the bad lines."""
+    bad = 0
+    for number, raw in _lines(stream):
+        if raw is not None and not raw.strip():
+            continue
+        try:
+            if raw is None:
+                raise ConcernError("event", f"{where}:{number}: a line is at most {MAX_EVENT_BYTES} bytes")
+            try:
+                event = read_event_json(raw, f"{where}:{number}")
+            except ConcernError as exc:
+                # one line is one JSON text: "stdin:4:1:7" says line 4, column 7
+                text = exc.message.replace(f"{where}:{number}:1:", f"{where}:{number}:", 1)
+                raise ConcernError(exc.field, text) from None
+            record: dict[str, Any] = plan.route(event).model_dump(mode="json", by_alias=True)
+        except ConcernError as exc:
+            bad += 1
+            record = _error_line(number, exc)
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.flush()  # a stream: each answer as soon as its line is read
+    return bad
+
+
 def cmd_route(args: argparse.Namespace) -> int:
+    if args.events is not None:
+        given = [
+            f
+            for f in ("event", "acute", "age", "at", "reporter", "step", "finding", "severity", "topic")
+            if getattr(args, f) is not None
+        ]
+        if given:
+            common.err(f"--events takes whole concerns, one per line; leave out --{given[0].replace('_', '-')}")
+            return common.EXIT_USAGE
+        try:
+            plan = load_plan(resolve_plan_path(args.plan))
+        except PlanError as exc:
+            common.err(str(exc))
+            return common.EXIT_USAGE
+        if args.events == "-":
+            bad = route_events(plan, sys.stdin.buffer, sys.stdout, "stdin")
+        else:
+            try:
+                with Path(args.events).open("rb") as stream:
+                    bad = route_events(plan, stream, sys.stdout, args.events)
+            except BrokenPipeError:
+                raise  # the reader went away: main() says so
+            except OSError as exc:
+                common.err(f"{args.events}: cannot read: {exc.strerror}")
+                return common.EXIT_USAGE
+        return common.EXIT_FAIL if bad else common.EXIT_OK
     try:
         plan = load_plan(resolve_plan_path(args.plan))
         decision = plan.route(_event_from_args(args))
@@ -123,6 +209,7 @@ def add_parser(sub: Any) -> None:
     )
     r.add_argument("plan", metavar="PLAN", help="plan file (plans/koege.yaml) or slug (koege)")
     r.add_argument("--event", metavar="FILE", help="JSON event file, or - for standard input")
+    r.add_argument("--events", metavar="FILE", help="JSON lines, one concern each, or - for standard input: a stream")
     acute = r.add_mutually_exclusive_group()
     acute.add_argument("--acute", dest="acute", action="store_const", const=True, help="illegal acts or danger now")
     acute.add_argument("--not-acute", dest="acute", action="store_const", const=False, help="no immediate danger")

@@ -35,30 +35,80 @@ class Findings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    ready_to_act: StrictBool | None = Field(default=None, description="handlingsparat")
-    security_threat: StrictBool | None = None
-    relevant: StrictBool | None = None
-    psychiatric: StrictBool | None = None
-    in_custody: StrictBool | None = None
-    consent: StrictBool | None = None
+    ready_to_act: StrictBool | None = Field(
+        default=None,
+        description="Handlingsparat: the police find someone ready to act (true), or not (false); null: not established.",
+    )
+    security_threat: StrictBool | None = Field(
+        default=None,
+        description="The police assess a threat to national security (a case for PET); null: not established.",
+    )
+    relevant: StrictBool | None = Field(
+        default=None,
+        description="The assessment finds the concern relevant (radicalisation or extremism); null: not established.",
+    )
+    psychiatric: StrictBool | None = Field(
+        default=None,
+        description="The person has a psychiatric condition that decides who takes the case; null: not established.",
+    )
+    in_custody: StrictBool | None = Field(
+        default=None,
+        description="The person is in custody or serving a sentence (Kriminalforsorgen); null: not established.",
+    )
+    consent: StrictBool | None = Field(
+        default=None,
+        description="The person (or the parents) consents to an offer; false: an offer declined; null: not asked.",
+    )
 
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 class Concern(BaseModel):
-    """A concern about a person, described by facts only."""
+    """A concern about a person, described by facts only (no names, CPR numbers or free text).
+
+    Fields (see also ``beredskab schema --concern``):
+        received_at: when the concern arrived, ISO 8601 with offset (required; naive is an error).
+        acute: illegal acts committed or imminent, or someone's safety in danger (required).
+        age: 0-130, or None for unknown (default).
+        reporter: professional, citizen (default), relative, police or hotline.
+        step: the step just completed (default ``intake``: nobody has acted yet).
+        findings: what is established so far (ready_to_act, security_threat, relevant,
+            psychiatric, in_custody, consent; each True, False or None), cumulative.
+        severity: high, medium, low, or None where a plan does not grade it.
+        topic: radicalisation (default), school_shooting or negative_social_control.
+
+    Unknown fields are an error (:class:`beredskab.ConcernError` names them, never the values).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     received_at: AwareDatetime = Field(description="When the concern arrived; ISO 8601 with offset.")
-    acute: StrictBool
-    age: Annotated[int, Field(ge=0, le=130, strict=True)] | None = None
-    reporter: Reporter = Reporter.CITIZEN
-    step: Annotated[str, Field(min_length=1, max_length=64)] = "intake"
-    findings: Findings = Field(default_factory=Findings)
-    severity: SeverityLevel | None = None
-    topic: Topic = Topic.RADICALISATION
+    acute: StrictBool = Field(
+        description="Illegal acts committed or imminent, or someone's safety in danger (then 112 first)."
+    )
+    age: Annotated[int, Field(ge=0, le=130, strict=True)] | None = Field(
+        default=None, description="Age in years (0-130) of the person the concern is about; null: unknown."
+    )
+    reporter: Reporter = Field(
+        default=Reporter.CITIZEN,
+        description="Who raises the concern; professional: an employee of the municipality or a partner.",
+    )
+    step: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        default="intake",
+        description="The step just completed (a step id of the plan); intake: nobody has acted yet. Post back an action's step.",
+    )
+    findings: Findings = Field(
+        default_factory=Findings,
+        description="What is established so far: the completed step's findings and those of earlier steps (cumulative).",
+    )
+    severity: SeverityLevel | None = Field(
+        default=None, description="Where a plan grades severity (København 24/48/72 h); null: not graded."
+    )
+    topic: Topic = Field(
+        default=Topic.RADICALISATION,
+        description="What the concern is about: radicalisation, school_shooting or negative_social_control.",
+    )
 
     @plain_init
     def __init__(self, /, **data: Any) -> None:
@@ -254,9 +304,9 @@ class ContactPoint(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    channel: Channel
-    value: str
-    label: str | None = None
+    channel: Channel = Field(description="How to reach the actor: phone, email, web, meeting or post.")
+    value: str = Field(description="The number, address or link, as the plan writes it.")
+    label: str | None = Field(default=None, description="The plan's words for this contact, if any.")
 
 
 class EscalationNote(BaseModel):
@@ -264,10 +314,12 @@ class EscalationNote(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    on: Literal["deadline_passed"]
-    actor: str
-    name: str
-    from_: dt.datetime | None = Field(default=None, alias="from")
+    on: Literal["deadline_passed"] = Field(description="When the escalation applies: the deadline has passed.")
+    actor: str = Field(description="Actor id in the plan to escalate to.")
+    name: str = Field(description="That actor's name as the plan writes it.")
+    from_: dt.datetime | None = Field(
+        default=None, alias="from", description="From when (the deadline), Europe/Copenhagen offset."
+    )
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
@@ -277,15 +329,21 @@ class Action(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    step: str
-    actor: str
-    name: str
-    kind: ActorKind
-    contacts: list[ContactPoint]
-    available_from: dt.datetime
-    act_by: dt.datetime | None = None
-    role: Literal["primary", "escalation"] = "primary"
-    escalation: list[EscalationNote] = Field(default_factory=list)
+    step: str = Field(description="The step id this action performs (post it back as the next Concern's step).")
+    actor: str = Field(description="Actor id in the plan.")
+    name: str = Field(description="The actor's name as the plan writes it.")
+    kind: ActorKind = Field(description="The contract's actor kind (emergency, police, infohus, ...).")
+    contacts: list[ContactPoint] = Field(description="How to reach the actor; empty when the plan gives none.")
+    available_from: dt.datetime = Field(
+        description="When the actor can first act: received_at when open then, else its next opening (Copenhagen offset)."
+    )
+    act_by: dt.datetime | None = Field(default=None, description="The deadline where the plan sets one, else null.")
+    role: Literal["primary", "escalation"] = Field(
+        default="primary", description="escalation: stands in while the primary actor is closed."
+    )
+    escalation: list[EscalationNote] = Field(
+        default_factory=list, description="Whom to escalate to if the deadline passes."
+    )
 
 
 class SourceRef(BaseModel):
@@ -293,11 +351,11 @@ class SourceRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    rule: str
-    section: str | None = None
-    quote: str | None = None
-    assumed: bool = False
-    note: str | None = None
+    rule: str = Field(description="The rule id (or catch_all).")
+    section: str | None = Field(default=None, description="The section of the plan text the rule cites.")
+    quote: str | None = Field(default=None, description="The sentence(s) of the plan text it rests on, verbatim.")
+    assumed: bool = Field(default=False, description="The rule is not in the plan text; see note.")
+    note: str | None = Field(default=None, description="What the text does not say, for an assumed rule.")
 
 
 class Decision(BaseModel):
@@ -305,18 +363,24 @@ class Decision(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    plan: str
-    next: list[Action]
-    notify: list[Action]
-    rules: list[str]
-    legal_basis: list[LegalBasis]
-    sources: list[SourceRef]
-    path: list[str]
-    explanation: list[str]
-    catch_all: bool = False
-    received_at: dt.datetime
+    plan: str = Field(description="The plan's slug (koege, herning, randers, kbh, broendby, ...).")
+    next: list[Action] = Field(description="Who acts next (more than one when they act together).")
+    notify: list[Action] = Field(description="Who must be informed in parallel (same shape).")
+    rules: list[str] = Field(description="Ids of the plan rules that decided it.")
+    legal_basis: list[LegalBasis] = Field(description="Legal anchors of the deciding rule (SEL-12b, BL-15-3, ...).")
+    sources: list[SourceRef] = Field(description="Where in the plan text each deciding rule comes from.")
+    path: list[str] = Field(
+        description="Steps expected from here to the end of the case if the concern is substantiated."
+    )
+    explanation: list[str] = Field(description="Short human-readable lines saying why.")
+    catch_all: bool = Field(default=False, description="No rule covered the concern: the plan's catch-all answered.")
+    received_at: dt.datetime = Field(description="When the concern arrived, in Europe/Copenhagen offset.")
     assumptions: list[str] = Field(
         default_factory=list, description="Facts this answer rests on that the plan text does not give."
+    )
+    plan_digest: str = Field(
+        default="",
+        description="sha256 of the plan's content as loaded ('sha256:<hex>'): ties a logged Decision to the exact plan.",
     )
 
 

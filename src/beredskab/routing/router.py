@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import operator
 from dataclasses import dataclass
 from typing import Any
@@ -65,12 +67,20 @@ class _CompiledRule:
     assumptions: tuple[str, ...]
 
 
+def plan_digest(plan: PlanSpec) -> str:
+    """``sha256:<hex>`` of the plan's content (canonical JSON): the same for the same plan,
+    whatever its comments, key order or file, and different for any change of content."""
+    canonical = json.dumps(plan.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 class CompiledPlan:
     """Everything routing needs, computed once from a checked plan."""
 
     def __init__(self, plan: PlanSpec, national: NationalCatalogue) -> None:
         self.slug = plan.municipality.slug
         self.plan = plan
+        self.digest = plan_digest(plan)
         self.actors: dict[str, Actor] = {**{n: national.actors[n] for n in plan.national_actors}, **plan.actors}
         specs: dict[str, Schedule] = {**national.schedules, **plan.schedules}
         self.schedules = {sid: CompiledSchedule(sid, s) for sid, s in specs.items()}
@@ -246,13 +256,16 @@ class CompiledPlan:
     def _action(
         self, act: _CompiledAction, concern: Concern, role: str, lines: list[str], when: tuple[dt.date, int]
     ) -> Action:
-        at = concern.received_at
+        # every time of a Decision in Copenhagen's offset, whatever offset the caller used
+        at = concern.received_at.astimezone(ZONE)
         available = at if act.schedule.open_at(*when) else act.schedule.next_opening(at)
         if available is None:  # pragma: no cover - a schedule with hours always reopens
             available = at
         elif available != at:
             lines.append(f"{act.actor.name} is closed at {_fmt(at)}; it can act from {_fmt(available)}.")
         act_by = self._deadline(act, concern)
+        if act_by is not None:
+            act_by = act_by.astimezone(ZONE)
         notes = [
             EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
             for aid, name in act.escalations_deadline
@@ -323,8 +336,9 @@ class CompiledPlan:
                 "path": path,
                 "explanation": lines,
                 "catch_all": is_catch_all,
-                "received_at": concern.received_at,
+                "received_at": concern.received_at.astimezone(ZONE),
                 "assumptions": list(compiled.assumptions),
+                "plan_digest": self.digest,
             },
         )
         return decision
