@@ -17,9 +17,9 @@ SLUGS = ("koege", "herning", "randers", "kbh", "broendby")
 
 
 def seeds_dir() -> Path | None:
-    """The source texts: ``$BEREDSKAB_SEEDS`` or ``../shared/seeds`` beside the repository."""
+    """The source texts: ``$BEREDSKAB_SEEDS``, or the copies in ``plans/sources`` (each plan's ``document.text``)."""
     env = os.environ.get("BEREDSKAB_SEEDS")
-    for candidate in ([Path(env)] if env else []) + [REPO.parent / "shared" / "seeds"]:
+    for candidate in ([Path(env)] if env else []) + [PLANS / "sources"]:
         if candidate.is_dir():
             return candidate
     return None

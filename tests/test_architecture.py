@@ -30,6 +30,7 @@ LAYERS = [
     ("analysis", ("beredskab.analysis",)),
     ("audit", ("beredskab.audit",)),
     ("facade", ("beredskab",)),
+    ("service", ("beredskab.serve",)),
     ("cli", ("beredskab.cli", "beredskab.__main__")),
 ]
 

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 import beredskab
-from beredskab.audit.structural import phone_digits, structural_changes
+from beredskab.audit.structural import structural_changes
 from beredskab.loader import read_document
 from beredskab.plan import build_plan
+from beredskab.spec.phones import phone_digits
 from conftest import PLANS
 
 KOEGE = PLANS / "koege.yaml"

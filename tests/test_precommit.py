@@ -109,6 +109,10 @@ def _plans_repo(where: Path, hook: HookRepo) -> Path:
     (where / "plans").mkdir()
     for name in ("koege.yaml", "koege.examples.yaml"):
         shutil.copyfile(PLANS / name, where / "plans" / name)
+    # the plan's text (document.text), which its quotes are checked against
+    (where / "plans" / "sources").mkdir()
+    for text in (PLANS / "sources").glob("*.txt"):
+        shutil.copyfile(text, where / "plans" / "sources" / text.name)
     (where / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook.path.as_posix()}\n    rev: {hook.rev}\n    hooks:\n      - id: beredskab-validate\n",
         encoding="utf-8",
@@ -231,3 +235,26 @@ def test_validate_folder_still_skips_examples_files(tmp_path: Path, capsys: pyte
     out = capsys.readouterr().out
     assert "examples.yaml" not in out, out
     assert "1 file(s) checked" in out, out
+
+
+def test_precommit_test_hook_runs_the_examples_of_changed_plans(hook_repo: HookRepo, tmp_path: Path) -> None:
+    repo = _plans_repo(tmp_path / "plans-repo", hook_repo)
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo.path.as_posix()}\n    rev: {hook_repo.rev}\n    hooks:\n"
+        "      - id: beredskab-test\n",
+        encoding="utf-8",
+    )
+    # a second plan without examples: skipped, not an error
+    shutil.copyfile(PLANS / "randers.yaml", repo / "plans" / "randers.yaml")
+    _commit_all(repo, "hook config and a plan without examples")
+    code, out = _pre_commit(repo, hook_repo)
+    assert code == 0, out
+    assert "36 passed, 0 failed" in out, out  # Køge's examples, once though plan and examples both changed
+    assert "randers.examples.yaml: no examples file; skipped" in out, out
+    # an expectation the plan does not meet fails the commit, at the example's line
+    examples = repo / "plans" / "koege.examples.yaml"
+    text = examples.read_text(encoding="utf-8")
+    examples.write_text(text.replace("actor: alarm_112", "actor: police_114", 1), encoding="utf-8")
+    code, out = _pre_commit(repo, hook_repo)
+    assert code == 1, out
+    assert "FAIL plans/koege.examples.yaml:" in out and "35 passed, 1 failed" in out, out

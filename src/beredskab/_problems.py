@@ -169,6 +169,13 @@ CODES: dict[str, Code] = {
             "an examples file names another plan (`plan:`) than the plan file beside it",
             "name the slug of the plan beside it, or move the file",
         ),
+        Code(
+            "BK208",
+            "example-reference",
+            _E,
+            "an example names an actor, rule or step its plan does not have",
+            "use the ids of the plan beside the examples file",
+        ),
         # checks of a loaded plan (one module each in beredskab/analysis/checks/)
         Code("BK301", "unreachable-step", _E, "a step that no chain of hand-overs from ``intake`` ever reaches"),
         Code("BK302", "dead-end", _E, "a non-terminal step from which no terminal step can be reached"),
@@ -221,6 +228,13 @@ CODES: dict[str, Code] = {
             "unmarked-inference",
             _W,
             "a cited value whose note says the text does not state it, so it is an assumption in disguise",
+        ),
+        Code(
+            "BK903",
+            "quote-verbatim",
+            _E,
+            "a quote that is not word for word in the plan's text file (``document.text``)",
+            "copy the sentence from the text as it stands; spacing and line breaks may differ",
         ),
     )
 }

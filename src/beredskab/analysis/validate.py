@@ -19,7 +19,7 @@ from ..loader import plan_files, read_document
 from ..plan import Plan, build_plan
 from .checks import run_checks, select_checks
 from .context import CheckContext, today
-from .examples import is_examples_file, load_examples
+from .examples import check_examples, is_examples_file
 
 __all__ = ["Report", "validate"]
 
@@ -90,7 +90,7 @@ def validate(
         shown = str(f)
         try:
             if is_examples_file(f):
-                load_examples(f)
+                problems.extend(check_examples(f))
                 continue
             document = read_document(f, shown)
             plan = build_plan(document)

@@ -11,13 +11,13 @@ files. An item removed in A and added in B with the same body is a rename. Chang
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Any
 
 from deepdiff import DeepDiff
 
 from ..plan import Plan
 from ..spec._yaml import YamlDocument
+from ..spec.phones import phone_digits
 from .model import StructuralChange
 
 __all__ = ["phone_digits", "structural_changes"]
@@ -25,12 +25,6 @@ __all__ = ["phone_digits", "structural_changes"]
 Path = tuple[Any, ...]
 _PROVENANCE = frozenset({"source", "note", "assumed"})
 _KEYED = ("actors", "schedules", "steps", "age_bands", "legal_bases", "rules")
-
-
-def phone_digits(value: str) -> str:
-    """``+45 41 74 90 90`` and ``4174 9090`` both give ``41749090`` (the contract compares digits)."""
-    digits = re.sub(r"\D", "", value)
-    return digits[2:] if len(digits) == 10 and digits.startswith("45") else digits
 
 
 class _Keyed:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from .._errors import BeredskabError
-from . import audit, common, plans, route, views
+from . import audit, common, init, plans, route, serve, views
 
 __all__ = ["build_parser", "main"]
 
@@ -47,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     route.add_parser(sub)
     plans.add_parsers(sub)
+    init.add_parser(sub)
     audit.add_parsers(sub)
     views.add_parsers(sub)
+    serve.add_parser(sub)
     return parser
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from .._errors import PlanError
 from .._problems import Severity
 from . import common
-from .reporters import PROBLEM_REPORTERS, resolve_problem_format
+from .reporters import PROBLEM_REPORTERS, TEST_REPORTERS, _problems_text, resolve_problem_format
 
 __all__ = ["add_parsers"]
 
@@ -26,6 +26,7 @@ _TEST_EPILOG = """\
 examples:
   beredskab test plans/                  every plans/*.examples.yaml
   beredskab test plans/koege.yaml -v     the examples beside one plan, passes listed too
+  beredskab test plans/ --format junit > results.xml   for a CI system's test report
 
 Ends with 'N passed, M failed'. Exit 0 all pass, 1 a failure, 2 a missing or unusable file.
 """
@@ -39,7 +40,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path, why in report.unusable:
         common.err(f"{path}: {why}")
     problems = [p for p in report.problems if not (args.no_info and p.severity is Severity.INFO)]
-    text = PROBLEM_REPORTERS[fmt](problems, len(report.files))
+    if fmt == "text" and args.no_info:
+        # the summary counts what --no-info hid, never a misleading "0 info"
+        text = _problems_text(problems, len(report.files), hidden_info=len(report.problems) - len(problems))
+    else:
+        text = PROBLEM_REPORTERS[fmt](problems, len(report.files))
     if text:
         print(text)
     if report.unusable:
@@ -56,33 +61,28 @@ def cmd_test(args: argparse.Namespace) -> int:
         return common.EXIT_USAGE
     # every file is checked before any runs, so a typo does not leave a half-printed report
     missing = [f for f in files if not f.is_file()]
-    for f in missing:
-        common.err(f"{f}: no such examples file")
-    if missing:
-        return common.EXIT_USAGE
-    passed = failed = 0
+    if args.skip_missing:
+        # the pre-commit hook passes every changed YAML file: a plan without examples is not an error there
+        files = [f for f in files if f.is_file()]
+        for f in missing:
+            common.err(f"{f}: no examples file; skipped (--skip-missing)")
+        if not files:
+            return common.EXIT_OK
+    else:
+        for f in missing:
+            common.err(f"{f}: no such examples file")
+        if missing:
+            return common.EXIT_USAGE
+    fmt = resolve_problem_format(args.format) if args.format == "auto" else args.format
+    results = []
     for f in files:
         try:
-            results = run_examples(f)
+            results.extend(run_examples(f))
         except PlanError as exc:
             common.err(str(exc))
             return common.EXIT_USAGE
-        for r in results:
-            if r.passed:
-                passed += 1
-                if args.verbose:
-                    print(f"PASS {r.file}:{r.line}: {r.name}")
-                continue
-            failed += 1
-            print(f"FAIL {r.file}:{r.line}: {r.name}")
-            for line in r.failures:
-                print(f"     - {line}")
-            if r.decision is not None:
-                print("     decision: rules " + ", ".join(r.decision.rules))
-                for line in r.decision.explanation:
-                    print(f"       {line}")
-    print(f"{passed} passed, {failed} failed")
-    return common.EXIT_FAIL if failed else common.EXIT_OK
+    print(TEST_REPORTERS[fmt](results, args.verbose))
+    return common.EXIT_FAIL if any(not r.passed for r in results) else common.EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -139,7 +139,19 @@ def add_parsers(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     t.add_argument("paths", nargs="+", metavar="PATH", help="examples files, plan files or folders")
-    t.add_argument("-v", "--verbose", action="store_true", help="also list passing examples")
+    t.add_argument("-v", "--verbose", action="store_true", help="also list passing examples (text)")
+    t.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="a plan file without an examples file beside it is skipped, not an error (the pre-commit hook)",
+    )
+    t.add_argument(
+        "--format",
+        choices=["auto", *TEST_REPORTERS],
+        default="auto",
+        help="text, json, junit (XML for CI test reports), github annotations; auto = github under "
+        "GITHUB_ACTIONS, else text",
+    )
     t.set_defaults(func=cmd_test)
 
     s = sub.add_parser(

@@ -6,25 +6,36 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._problems import Problem, Severity
 from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange
 from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
 
-__all__ = ["DECISION_REPORTERS", "DIFF_REPORTERS", "NO_ROUTING_EFFECT", "PROBLEM_REPORTERS", "resolve_problem_format"]
+if TYPE_CHECKING:  # the examples runner loads only for beredskab test
+    from ..analysis.examples import ExampleResult
+
+__all__ = [
+    "DECISION_REPORTERS",
+    "DIFF_REPORTERS",
+    "NO_ROUTING_EFFECT",
+    "PROBLEM_REPORTERS",
+    "TEST_REPORTERS",
+    "resolve_problem_format",
+]
 
 
 # --- problems --------------------------------------------------------------------------
 
 
-def _problems_text(problems: Sequence[Problem], checked: int) -> str:
+def _problems_text(problems: Sequence[Problem], checked: int, hidden_info: int | None = None) -> str:
+    """One line per problem, then the counts; ``hidden_info``: how many info ``--no-info`` left out."""
     lines = [p.format() for p in problems]
     counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
+    info = f"{counts[Severity.INFO]} info" if hidden_info is None else f"{hidden_info} info hidden (--no-info)"
     lines.append(
-        f"{checked} file(s) checked: {counts[Severity.ERROR]} error(s), "
-        f"{counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} info"
+        f"{checked} file(s) checked: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {info}"
     )
     return "\n".join(lines)
 
@@ -297,4 +308,90 @@ DIFF_REPORTERS: dict[str, Callable[[PlanDiff, Mapping[str, str]], str]] = {
     "markdown": _diff_markdown,
     "json": _diff_json,
     "github": _diff_github,
+}
+
+
+# --- routing examples (beredskab test) ---------------------------------------------------
+
+
+def _results_text(results: Sequence[ExampleResult], verbose: bool) -> str:
+    lines: list[str] = []
+    for r in results:
+        if r.passed:
+            if verbose:
+                lines.append(f"PASS {r.file}:{r.line}: {r.name}")
+            continue
+        lines.append(f"FAIL {r.file}:{r.line}: {r.name}")
+        lines += [f"     - {line}" for line in r.failures]
+        if r.decision is not None:
+            lines.append("     decision: rules " + ", ".join(r.decision.rules))
+            lines += [f"       {line}" for line in r.decision.explanation]
+    failed = sum(not r.passed for r in results)
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines)
+
+
+def _results_json(results: Sequence[ExampleResult], verbose: bool) -> str:
+    failed = sum(not r.passed for r in results)
+    return json.dumps(
+        {
+            "passed": len(results) - failed,
+            "failed": failed,
+            "results": [
+                {
+                    "file": r.file,
+                    "line": r.line,
+                    "name": r.name,
+                    "passed": r.passed,
+                    "failures": r.failures,
+                    "rules": r.decision.rules if r.decision is not None else [],
+                }
+                for r in results
+            ],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _results_junit(results: Sequence[ExampleResult], verbose: bool) -> str:
+    """JUnit XML (one testsuite per examples file), as CI systems show test results."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="beredskab test")
+    by_file: dict[str, list[ExampleResult]] = {}
+    for r in results:
+        by_file.setdefault(r.file, []).append(r)
+    for file, mine in by_file.items():
+        failures = sum(not r.passed for r in mine)
+        suite = ET.SubElement(root, "testsuite", name=file, tests=str(len(mine)), failures=str(failures), errors="0")
+        for r in mine:
+            case = ET.SubElement(suite, "testcase", classname=file, name=r.name, file=file, line=str(r.line))
+            if not r.passed:
+                failure = ET.SubElement(case, "failure", message=r.failures[0] if r.failures else "failed")
+                failure.text = "\n".join(r.failures)
+    root.set("tests", str(len(results)))
+    root.set("failures", str(sum(not r.passed for r in results)))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _results_github(results: Sequence[ExampleResult], verbose: bool) -> str:
+    lines = []
+    for r in results:
+        if not r.passed:
+            message = f"{r.name}: " + "; ".join(r.failures)
+            lines.append(
+                f"::error file={_gh_escape(r.file, True)},line={r.line},"
+                f"title={_gh_escape('beredskab test', True)}::{_gh_escape(message)}"
+            )
+    failed = sum(not r.passed for r in results)
+    lines.append(f"::notice title=beredskab test::{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines)
+
+
+TEST_REPORTERS: dict[str, Callable[[Sequence[ExampleResult], bool], str]] = {
+    "text": _results_text,
+    "json": _results_json,
+    "junit": _results_junit,
+    "github": _results_github,
 }

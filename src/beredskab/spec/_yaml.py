@@ -254,12 +254,10 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
                     node.value = children
                 attach(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         what = exc.problem or str(exc)
         if _LIBYAML_DEPTH in what and loader is not yaml.SafeLoader:
             raise _LibyamlTooDeep from None
-        context = f" ({exc.context})" if exc.context else ""
-        raise fail(mark, "BK001", f"YAML syntax error: {what}{context}") from None
+        raise YamlProblems([_syntax_problem(text, display, exc, loader)]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position_of_offset(text, exc.position)
         raise YamlProblems(
@@ -276,6 +274,94 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
     except yaml.YAMLError as exc:
         raise YamlProblems([_problem(display, 1, 1, "BK001", f"YAML error: {exc}")]) from None
     return root, first_alias
+
+
+# libyaml's and PyYAML's words for ': ' inside a plain value, and for a quote that never closes
+_COLON_IN_VALUE = ("mapping values are not allowed in this context", "mapping values are not allowed here")
+_IN_QUOTED = "while scanning a quoted scalar"
+# ``key: value`` at the start of a line (after the indent and a list dash); the value up to a comment
+_KEY_VALUE = re.compile(
+    r"^(?P<lead>\s*(?:-\s+)*)(?P<key>[^\s#'\"{}\[\],:&*!|>%@`-][^:#]*?):\s+(?P<value>.*?)(?:\s+#.*)?$"
+)
+# a line that a run-on quoted value swallowed: a key or a list item of the plan
+_LOOKS_LIKE_YAML = re.compile(r"^\s*(?:-\s|[^\s#'\"][^:#]*:(?:\s|$))")
+_MAX_QUOTED_IN_HINT = 80
+
+
+def _syntax_problem(text: str, display: str, exc: yaml.MarkedYAMLError, loader: Any) -> Problem:
+    """The YAML reader's error, placed where the author went wrong, with a hint where one is known."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    what = exc.problem or str(exc)
+    context = f" ({exc.context})" if exc.context else ""
+    if exc.context == _IN_QUOTED and exc.context_mark is not None:
+        # the reader ran to the end of the file (or a '---') inside quotes: point at where they opened
+        start = exc.context_mark
+        opening = text.split("\n", start.line + 1)[start.line][start.column : start.column + 1]
+        quote = opening if opening in ("'", '"') else '"'
+        return _problem(
+            display,
+            start.line + 1,
+            start.column + 1,
+            "BK001",
+            "YAML syntax error: this quoted value is never closed",
+            f"add the closing {quote}; without it the value runs on until the YAML reader gives up "
+            f"at {line}:{col}: {what}",
+        )
+    opened = _run_on_quote(text, loader, line, col)
+    if opened is not None:
+        (qline, qcol), quote, closed_at = opened
+        return _problem(
+            display,
+            qline,
+            qcol,
+            "BK001",
+            "YAML syntax error: this quoted value is never closed",
+            f"add the closing {quote} on line {qline}; without it the value runs on to the next {quote} "
+            f"(line {closed_at}), and the YAML reader gives up at {line}:{col}: {what}",
+        )
+    hint = _colon_hint(text, line, col) if what in _COLON_IN_VALUE else None
+    return _problem(display, line, col, "BK001", f"YAML syntax error: {what}{context}", hint)
+
+
+def _colon_hint(text: str, line: int, col: int) -> str:
+    """How to quote a plain value that holds ': ' (``explanation: Bemærk: sagen lukkes.``)."""
+    why = "a colon followed by a space inside a plain value starts a new key; put the text in quotes"
+    lines = text.split("\n", line)
+    m = _KEY_VALUE.match(lines[line - 1]) if len(lines) >= line else None
+    # the colon the reader stopped at must lie inside the value, after the key's own colon
+    if m is None or not m.start("value") < col <= m.end("value"):
+        return f'{why}: "..."'
+    key, value = m.group("key"), m.group("value").rstrip()
+    if len(value) > _MAX_QUOTED_IN_HINT:
+        return f'{why}: {key}: "..."'
+    if '"' in value or "\\" in value:
+        return f"{why}: {key}: '{value.replace(chr(39), chr(39) * 2)}'"
+    return f'{why}: {key}: "{value}"'
+
+
+def _run_on_quote(text: str, loader: Any, line: int, col: int) -> tuple[tuple[int, int], str, int] | None:
+    """A quoted value before the error at ``line:col`` that ran on over lines that look like YAML keys.
+
+    An unclosed quote does not fail where it opens: the reader takes the next lines into the
+    value, up to the next quote character, and fails somewhere after that. Returns where such
+    a value's quote opened, the quote character and the line where the reader closed it.
+    """
+    found: tuple[tuple[int, int], str, int] | None = None
+    lines = text.split("\n")
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            start, end = token.start_mark, token.end_mark
+            if (start.line + 1, start.column + 1) >= (line, col):
+                break
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'") or start.line == end.line:
+                continue
+            swallowed = lines[start.line + 1 : end.line + 1]
+            if any(_LOOKS_LIKE_YAML.match(x) for x in swallowed):
+                found = ((start.line + 1, start.column + 1), token.style, end.line + 1)
+    except yaml.YAMLError:
+        pass  # the reader fails again at (or before) the error being explained
+    return found
 
 
 class _NumberTooLong(Exception):

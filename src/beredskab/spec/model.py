@@ -469,8 +469,22 @@ class DocumentDate(_Provenanced):
 
 
 class Document(_Strict):
-    title: Text
-    seed: Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
+    """The plan document the file encodes: its title, where to read it, its dates."""
+
+    title: Text = Field(description="The document's title as printed on it.")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = Field(
+        default=None, description="Where the document is published (http or https)."
+    )
+    text: Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00]+$")] | None = Field(
+        default=None,
+        description="The document as plain text (UTF-8), relative to the plan file; when given, every quote "
+        "is checked to be verbatim from it (BK903).",
+    )
+    seed: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,200}$")] | None = Field(
+        default=None,
+        description="A name for the text that quotes may refer to (``source.seed``) when they cite another "
+        "document; the shipped plans name their source texts so.",
+    )
     adopted: DocumentDate | None = None
     revised: DocumentDate | None = None
     next_revision_due: DocumentDate | None = None

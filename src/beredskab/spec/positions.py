@@ -94,7 +94,55 @@ def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
-_EXPECTED = re.compile(r"'([^']*)'")
+# pydantic writes a Literal's or an enum's allowed values as ``'a', 'b' or 'c'`` (strings
+# quoted, numbers and booleans bare: ``1`` or ``1 or 2``)
+_EXPECTED = re.compile(r"'([^']*)'|\"([^\"]*)\"|([^\s,'\"]+)")
+_MAX_SHOWN = 40  # a value longer than this (as written) is described, not echoed
+
+
+def _options(expected: Any) -> list[str]:
+    """The allowed values of a ``literal_error``/``enum`` error, in their order."""
+    out = []
+    for m in _EXPECTED.finditer(str(expected)):
+        single, double, bare = m.groups()
+        if bare == "or":
+            continue
+        out.append(single if single is not None else double if double is not None else bare)
+    return out
+
+
+def _shown(value: Any) -> str:
+    """A short scalar as written (quoted when text); a long or nested value described, never echoed."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+        if len(text) <= _MAX_SHOWN:
+            return text
+        return f"a text of {len(value)} characters" if isinstance(value, str) else "a long number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "this value"
+
+
+def _one_of(path: tuple[Any, ...], value: Any, options: list[str]) -> tuple[str, str | None]:
+    """Message and hint for a value outside a Literal or an enum."""
+    if path == ("format",):
+        known = options[0] if len(options) == 1 else ", ".join(options[:-1]) + f" and {options[-1]}"
+        message = (
+            f"{_shown(value)} is not a known plan format; this version of beredskab reads "
+            f"format{'s' if len(options) > 1 else ''} {known}"
+        )
+        if isinstance(value, str) and value in options:
+            return message, f"write the number without quotes: format: {value}"
+        if isinstance(value, int) and all(o.isdigit() and value > int(o) for o in options):
+            return message, "a plan in a newer format needs a newer version of beredskab"
+        return message, f"write format: {options[-1]}"
+    message = f"{_shown(value)} is not one of {', '.join(options)}"
+    if isinstance(value, str) and value in options:
+        return message, f"write it without quotes: {value}"
+    guess = suggest(str(value), options) if isinstance(value, str | int | float) else None
+    return message, f"did you mean {guess!r}?" if guess else None
 
 
 def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseModel]) -> list[Problem]:
@@ -139,11 +187,8 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
         msg = err["msg"]
         hint = None
         ctx = err.get("ctx") or {}
-        if etype in ("enum", "literal_error") and "expected" in ctx:
-            options = _EXPECTED.findall(str(ctx["expected"]))
-            guess = suggest(str(err.get("input")), options)
-            msg = f"{err.get('input')!r} is not one of {', '.join(options)}"
-            hint = f"did you mean {guess!r}?" if guess else None
+        if etype in ("enum", "literal_error") and _options(ctx.get("expected", "")):
+            msg, hint = _one_of(path, err.get("input"), _options(ctx["expected"]))
         elif etype == "value_error":
             msg = msg.removeprefix("Value error, ")
         elif etype == "string_pattern_mismatch":

@@ -132,24 +132,31 @@ def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
                 key=True,
             )
         )
-    owner: dict[int, str] = {}
+    # every band is compared with every earlier one, and the gap is computed from all bands:
+    # an overlap must not also read as ages that fall in no band
+    spans: list[tuple[str, int, int]] = []
+    covered: set[int] = set()
     for bid, band in spec.age_bands.items():
         if band.unknown or band.min is None or band.max is None:
             continue
-        for age in range(band.min, band.max + 1):
-            if age in owner:
-                out.append(
-                    Draft(
-                        ("age_bands", bid),
-                        f"age band {bid!r} overlaps {owner[age]!r} at age {age}",
-                        None,
-                        code="BK205",
-                        key=True,
-                    )
+        for other, lo, hi in spans:
+            both = range(max(lo, band.min), min(hi, band.max) + 1)
+            if not both:
+                continue
+            ages = f"age {both[0]} is" if len(both) == 1 else f"ages {both[0]}-{both[-1]} are"
+            # point at this band's bound that lies inside the earlier band (its min if both, or neither)
+            bound = "max" if lo <= band.max <= hi and not lo <= band.min <= hi else "min"
+            out.append(
+                Draft(
+                    ("age_bands", bid, bound),
+                    f"{ages} in two age bands: {other!r} ({lo}-{hi}) and {bid!r} ({band.min}-{band.max})",
+                    _overlap_hint(other, lo, hi, bid, band.min, band.max),
+                    code="BK205",
                 )
-                break
-            owner[age] = bid
-    gaps = [a for a in range(0, 131) if a not in owner]
+            )
+        spans.append((bid, band.min, band.max))
+        covered.update(range(band.min, band.max + 1))
+    gaps = [a for a in range(0, 131) if a not in covered]
     if gaps:
         out.append(
             Draft(
@@ -161,6 +168,15 @@ def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
             )
         )
     return out
+
+
+def _overlap_hint(first: str, lo: int, hi: int, second: str, smin: int, smax: int) -> str:
+    """How to make two overlapping bands meet without sharing an age."""
+    if lo < smin <= hi < smax:  # the second band starts inside the first
+        return f"each age belongs to one band: start {second!r} at {hi + 1}, or end {first!r} at {smin - 1}"
+    if smin < lo <= smax < hi:  # the second band ends inside the first
+        return f"each age belongs to one band: end {second!r} at {lo - 1}, or start {first!r} at {smax + 1}"
+    return "each age belongs to exactly one band"
 
 
 def _ranges(nums: list[int]) -> str:

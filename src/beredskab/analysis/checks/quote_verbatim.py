@@ -1,0 +1,90 @@
+"""BK903 quote-verbatim: a quote that is not word for word in the plan's text file (``document.text``).
+
+A quote is the sentence of the plan's own text that a fact rests on; one that is not in the
+text (a paraphrase, a translation, a slip) lets a reviewer believe the text says what it
+does not. When ``document.text`` names the document as a plain-text file (UTF-8, relative
+to the plan file), every ``source.quote`` is looked up in it: spacing and line breaks may
+differ, nothing else. A quote whose ``source.seed`` names another text is looked up in the
+file of that name beside the plan's text, when there is one. Without ``document.text`` (a
+plan known by its title or URL only) nothing is checked. The text file itself must exist
+and be UTF-8 (reported at ``document.text``).
+
+Fix: copy the sentence from the text as it stands, or, if the text does not say it, mark
+the value ``assumed: true`` with a note.
+
+Passing example (``plan.txt`` beside the plan contains "Ring 112 ved akut fare.")::
+
+    document:
+      title: Handleplan
+      text: plan.txt
+    rules:
+      - id: acute
+        source: {section: "2.1", quote: "Ring 112 ved  akut fare."}
+
+Failing example (the text says "Ring 112 ved akut fare.")::
+
+    document:
+      title: Handleplan
+      text: plan.txt
+    rules:
+      - id: acute
+        source: {section: "2.1", quote: "Ring altid 112."}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..._problems import Draft
+from ...spec._yaml import iter_paths
+from ..context import CheckContext
+
+CODE = "BK903"
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+"""A plan's text is a few hundred KiB at most; a larger file is not one."""
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _read(path: Path) -> str | None:
+    """The normalised text, or None if it cannot be read as UTF-8 text of a sane size."""
+    try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            return None
+        return _norm(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def check(ctx: CheckContext) -> Iterator[Draft]:
+    document = ctx.plan.document
+    if document.text is None:
+        return
+    plan_file = Path(ctx.document.file)
+    if not plan_file.is_file():  # a plan from a git revision or from memory: no folder to look in
+        return
+    text_path = plan_file.parent / document.text
+    own = _read(text_path)
+    if own is None:
+        why = "does not exist" if not text_path.exists() else "cannot be read as UTF-8 text (at most 4 MiB)"
+        yield Draft(("document", "text"), f"the plan's text file {document.text!r} {why}; quotes are not checked")
+        return
+    others: dict[str, str | None] = {}
+    for path, value in iter_paths(ctx.document.data):
+        if not (isinstance(value, dict) and isinstance(value.get("quote"), str) and "section" in value):
+            continue
+        seed = value.get("seed")
+        if seed is None or seed == document.seed:
+            text: str | None = own
+        else:
+            if seed not in others:
+                candidate = text_path.parent / str(seed)
+                others[seed] = _read(candidate) if candidate.is_file() else None
+            text = others[seed]
+        if text is not None and _norm(value["quote"]) not in text:
+            where = document.text if text is own else str(seed)
+            yield Draft((*path, "quote"), f"quote is not word for word in {where}")

@@ -1,0 +1,107 @@
+"""``beredskab init``: a new municipality's plan, its routing examples and a pre-commit configuration."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from . import common
+
+__all__ = ["add_parser", "scaffold"]
+
+_EPILOG = """\
+examples:
+  beredskab init testby --name "Testby Kommune" --kommunekode 999 --police-district "Testby Politi"
+  beredskab init vejle --dir plans/    then: beredskab validate plans/ && beredskab test plans/
+
+Writes PLANS/<slug>.yaml (a small plan that validates as written, every fact marked
+assumed until you cite your plan's text), PLANS/<slug>.examples.yaml (routing examples
+that pass), and .pre-commit-config.yaml in the working folder (or, if one exists, prints
+the lines to add). Never overwrites a file. Then rewrite the plan from your text:
+docs/plan-format.md explains every field, docs/domain.md the domain and the laws.
+"""
+
+SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
+
+
+def scaffold(slug: str, *, name: str, kommunekode: int, police_district: str, today: dt.date) -> dict[str, str]:
+    """The three files of a new plan, by name (``plan``, ``examples``, ``precommit``)."""
+    from ..audit._templates import render
+
+    town = name.removesuffix(" Kommune").removesuffix(" kommune")
+    host = re.sub(r"[^a-z0-9-]", "", slug.replace("_", "-")) or "kommune"
+    context = {
+        "slug": slug,
+        "name": name,
+        "town": town,
+        "kommunekode": kommunekode,
+        "police_district": police_district,
+        "title": f"Beredskabsplan mod radikalisering og ekstremisme, {name}",
+        "email": f"infohus@{host}.dk",
+        "web": f"{host}.dk/underretning",
+        "phone": "7000 0000",
+        "month": f"{today:%Y-%m}",
+        "repo": "https://example.invalid/beredskab  # the URL of the beredskab repository you install from",
+        "rev": "main  # a tag or commit of it",
+    }
+    return {
+        key: render(template, lambda text: text, **context)
+        for key, template in (
+            ("plan", "init_plan.yaml.j2"),
+            ("examples", "init_examples.yaml.j2"),
+            ("precommit", "init_precommit.yaml.j2"),
+        )
+    }
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    if not SLUG.match(args.slug):
+        common.err("SLUG is lower-case letters, digits, - and _, starting with a letter (e.g. vejle)")
+        return common.EXIT_USAGE
+    name = args.name or f"{args.slug.replace('-', ' ').replace('_', ' ').title()} Kommune"
+    files = scaffold(
+        args.slug,
+        name=name,
+        kommunekode=args.kommunekode,
+        police_district=args.police_district,
+        today=dt.date.today(),
+    )
+    folder = Path(args.dir)
+    targets = {"plan": folder / f"{args.slug}.yaml", "examples": folder / f"{args.slug}.examples.yaml"}
+    existing = [p for p in targets.values() if p.exists()]
+    if existing:
+        common.err(f"{existing[0]} exists; init never overwrites a file (choose another SLUG or --dir)")
+        return common.EXIT_USAGE
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, path in targets.items():
+        path.write_text(files[key], encoding="utf-8")
+        print(f"wrote {path}")
+    precommit = Path(".pre-commit-config.yaml")
+    if precommit.exists():
+        print(f"{precommit} exists; add these hooks to it:\n")
+        print(files["precommit"])
+    else:
+        precommit.write_text(files["precommit"], encoding="utf-8")
+        print(f"wrote {precommit} (set repo and rev to where you install beredskab from)")
+    print(f"next: beredskab validate {folder}/ && beredskab test {folder}/")
+    return common.EXIT_OK
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help="start a new municipality's plan: a valid plan, its examples, a pre-commit configuration",
+        description="Write a small valid plan for a new municipality, its routing examples and a "
+        "pre-commit configuration, to rewrite from your plan's text.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("slug", metavar="SLUG", help="the plan's short name (lower case), e.g. vejle")
+    p.add_argument("--name", help='the municipality\'s name (default: from SLUG, e.g. "Vejle Kommune")')
+    p.add_argument("--kommunekode", type=int, default=999, help="the municipality's code, 101-999 (default 999)")
+    p.add_argument("--police-district", default="Politikredsen", help="the police district (politikreds)")
+    p.add_argument("--dir", default="plans", help="folder for the plan and its examples (default plans)")
+    p.set_defaults(func=cmd_init)

@@ -1,0 +1,592 @@
+"""The Starlette app: a store of checked plans loaded once, and the HTTP endpoints that route concerns through them.
+
+Routing stays on the event loop thread: it is CPU-bound and fast (~100 µs), so a thread
+pool would only add hand-over cost, and durable-rules keeps its rulesets in process-wide C
+tables (``routing/_engine.py``), so one thread creating rulesets (a reload) while another
+fires them is a mix this service never needs to risk. A reload therefore runs on the loop
+too: requests wait for it (about 0.1 s for five plans) and never see half a set of plans.
+
+Nothing a caller sent is ever written into a response or a log line: concern errors name
+fields (``ConcernError`` never echoes values), JSON errors name line and column, and an
+internal error answers a bare 500 and logs only the exception's type and frames.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import anyio
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import Concern, ConcernError, Decision, Plan, PlanError, Problem, __version__
+from .._errors import suggest
+from ..loader import display_path, load_plan, plan_files
+from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DIGITS, read_event_json
+
+__all__ = ["MAX_BATCH", "MAX_BATCH_BYTES", "MAX_ROUTE_BYTES", "PlanStore", "create_app", "openapi", "store_of"]
+
+log = logging.getLogger("beredskab.serve")
+
+MAX_ROUTE_BYTES = MAX_EVENT_BYTES  # 64 KiB: the bound ``read_event_json`` holds every event to
+MAX_BATCH = 1000
+# a concern with every field set is about 400 bytes; 1 KiB each leaves room for whitespace
+MAX_BATCH_BYTES = MAX_BATCH * 1024
+_YIELD_EVERY = 50  # a batch lets other requests in between slices of this many concerns
+_WHERE = "request body"
+
+
+# --- the plans ---------------------------------------------------------------------------
+
+
+class PlanStore:
+    """The plans being served, loaded from files and folders at start and again only when asked.
+
+    ``reload`` swaps the whole set at once or not at all: a set with any problem raises
+    PlanError and the previous plans stay in service.
+    """
+
+    def __init__(self, paths: Sequence[str | Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+        self._plans: dict[str, Plan] = self._load()
+
+    @property
+    def plans(self) -> Mapping[str, Plan]:
+        return self._plans
+
+    def reload(self) -> Mapping[str, Plan]:
+        """Load every plan again and serve the new set; PlanError (and the old set kept) otherwise."""
+        plans = self._load()
+        self._plans = plans  # one assignment: a request sees the old set or the new one
+        log.info("reloaded %d plan(s): %s", len(plans), ", ".join(f"{s} {p.digest}" for s, p in plans.items()))
+        return plans
+
+    def reload_logged(self) -> None:
+        """``reload`` for a signal handler: a failure is logged, never raised into the event loop."""
+        try:
+            self.reload()
+        except PlanError as exc:
+            log.error("reload failed; still serving the previous plans:\n%s", exc)
+
+    def _load(self) -> dict[str, Plan]:
+        # plan_files + load_plan (rather than load_plans per folder) so that a slug used
+        # twice is caught across all the paths given, not only within one folder
+        if not self.paths:
+            raise PlanError([Problem.of("BK000", file="<serve>", message="no plan files or folders given")])
+        plans: dict[str, Plan] = {}
+        where: dict[str, str] = {}
+        problems: list[Problem] = []
+        for f in plan_files(self.paths):
+            try:
+                plan = load_plan(f)
+            except PlanError as exc:
+                problems.extend(exc.problems)
+                continue
+            slug = plan.municipality.slug
+            if slug in plans:
+                message = f"slug {slug!r} is already used by {where[slug]}"
+                problems.append(Problem.of("BK206", file=display_path(f), message=message))
+                continue
+            plans[slug] = plan
+            where[slug] = display_path(f)
+        if problems:
+            raise PlanError(problems)
+        if not plans:
+            shown = ", ".join(display_path(p) for p in self.paths)
+            raise PlanError([Problem.of("BK000", file=shown, message="no plan files found")])
+        return plans
+
+
+# --- the shapes of requests and responses (the OpenAPI document is generated from these) ---
+
+
+class ConcernProblem(BaseModel):
+    """One bad field of a concern, named; the value sent is never shown."""
+
+    field: str = Field(description="dotted field name, e.g. age or findings.consent")
+    message: str
+    suggestion: str | None = Field(default=None, description="the closest allowed name or value, if any")
+
+
+class InvalidConcern(BaseModel):
+    """A concern (or a request body) that cannot be routed, with every bad field."""
+
+    error: str
+    problems: list[ConcernProblem]
+
+
+class PlanProblem(BaseModel):
+    """One problem of a plan file, positioned."""
+
+    file: str
+    line: int
+    col: int
+    code: str = Field(description="stable problem code, e.g. BK101 (see docs/checks.md)")
+    message: str
+
+
+class ReloadFailed(BaseModel):
+    """A reload that found problems; the previous plans are still served."""
+
+    error: str
+    problems: list[PlanProblem]
+
+
+class PlanDigest(BaseModel):
+    slug: str
+    digest: str
+
+
+class Reloaded(BaseModel):
+    status: Literal["reloaded"]
+    plans: list[PlanDigest]
+
+
+class UnknownPlan(BaseModel):
+    error: str
+    suggestion: str | None = Field(default=None, description="the closest slug served, if any")
+    plans: list[str] = Field(description="the slugs served")
+
+
+class Error(BaseModel):
+    error: str
+
+
+class PlanSummary(BaseModel):
+    slug: str
+    name: str = Field(description="the municipality")
+    title: str = Field(description="the plan document's title")
+    revised: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD")
+    next_revision_due: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD")
+    digest: str = Field(description="sha256:<hex> of the plan's content; every Decision carries it as plan_digest")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    plans: int
+
+
+class BatchRequest(BaseModel):
+    concerns: list[Concern] = Field(max_length=MAX_BATCH)
+
+
+class BatchDecision(BaseModel):
+    decision: Decision
+
+
+class BatchFailure(BaseModel):
+    error: str
+    problems: list[ConcernProblem]
+
+
+class BatchResponse(BaseModel):
+    """One result per concern, in the order sent; a bad concern does not stop the others."""
+
+    results: list[BatchDecision | BatchFailure]
+
+
+_REQUESTS: tuple[type[BaseModel], ...] = (Concern, BatchRequest)
+_RESPONSES: tuple[type[BaseModel], ...] = (
+    Decision,
+    BatchResponse,
+    InvalidConcern,
+    UnknownPlan,
+    Error,
+    PlanSummary,
+    Health,
+    Reloaded,
+    ReloadFailed,
+)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the service, its schemas generated from the pydantic models it speaks."""
+    _, defs = models_json_schema(
+        [(m, "validation") for m in _REQUESTS] + [(m, "serialization") for m in _RESPONSES],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas: dict[str, Any] = defs.get("$defs", {})
+    slug = {
+        "name": "slug",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"},
+        "description": "the plan's municipality.slug, e.g. koege",
+    }
+    error = _ref("Error")
+    unknown = _json_body(_ref("UnknownPlan"), "no plan with this slug (with a did-you-mean)")
+    internal = _json_body(error, "internal error (no details)")
+    body_errors = {
+        "400": _json_body(_ref("InvalidConcern"), "the body is not JSON (line and column named) or not UTF-8"),
+        "404": unknown,
+        "413": _json_body(error, "the body is too large"),
+        "415": _json_body(error, "the body is not application/json"),
+        "500": internal,
+    }
+    paths: dict[str, Any] = {
+        "/plans/{slug}/route": {
+            "post": {
+                "operationId": "route",
+                "summary": "Route one concern: who acts next, how to reach them, by when, and why",
+                "parameters": [slug],
+                "requestBody": {
+                    "required": True,
+                    "description": f"a Concern, at most {MAX_ROUTE_BYTES} bytes",
+                    "content": {"application/json": {"schema": _ref("Concern")}},
+                },
+                "responses": {
+                    "200": _json_body(_ref("Decision"), "the decision"),
+                    **body_errors,
+                    "422": _json_body(_ref("InvalidConcern"), "the concern is invalid: every bad field named"),
+                },
+            }
+        },
+        "/plans/{slug}/route:batch": {
+            "post": {
+                "operationId": "routeBatch",
+                "summary": f"Route up to {MAX_BATCH} concerns; one result each, in order",
+                "parameters": [slug],
+                "requestBody": {
+                    "required": True,
+                    "description": f"at most {MAX_BATCH} concerns and {MAX_BATCH_BYTES} bytes",
+                    "content": {"application/json": {"schema": _ref("BatchRequest")}},
+                },
+                "responses": {
+                    "200": _json_body(_ref("BatchResponse"), "a decision or the problems, per concern, in order"),
+                    **body_errors,
+                    "422": _json_body(_ref("InvalidConcern"), "the body is not an object with a list of concerns"),
+                },
+            }
+        },
+        "/plans": {
+            "get": {
+                "operationId": "listPlans",
+                "summary": "The plans served",
+                "responses": {
+                    "200": _json_body({"type": "array", "items": _ref("PlanSummary")}, "one entry per plan"),
+                    "500": internal,
+                },
+            }
+        },
+        "/plans/{slug}": {
+            "get": {
+                "operationId": "getPlan",
+                "summary": "One plan served",
+                "parameters": [slug],
+                "responses": {"200": _json_body(_ref("PlanSummary"), "the plan"), "404": unknown, "500": internal},
+            }
+        },
+        "/healthz": {
+            "get": {
+                "operationId": "health",
+                "summary": "Liveness, and how many plans are served",
+                "responses": {"200": _json_body(_ref("Health"), "serving")},
+            }
+        },
+        "/admin/reload": {
+            "post": {
+                "operationId": "reload",
+                "summary": "Load every plan again; on any problem keep serving the previous plans",
+                "responses": {
+                    "200": _json_body(_ref("Reloaded"), "the new plans are served"),
+                    "409": _json_body(_ref("ReloadFailed"), "the plans have problems; the previous ones are served"),
+                    "500": internal,
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "responses": {"200": _json_body({"type": "object"}, "the OpenAPI 3.1 document")},
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "beredskab",
+            "version": __version__,
+            "description": "Routes concerns about radicalisation and extremism through Danish municipal readiness "
+            "plans. Concerns carry facts only; no response ever repeats a value sent.",
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+# --- refusing a request ------------------------------------------------------------------
+
+
+class _Refusal(Exception):
+    """An answer other than 200, raised from the helpers and turned into JSON by one handler."""
+
+    def __init__(self, status: int, payload: dict[str, Any]) -> None:
+        super().__init__(status)
+        self.status = status
+        self.payload = payload
+
+
+def _problems_of(exc: ConcernError) -> list[dict[str, Any]]:
+    return [{"field": p.field, "message": p.message, "suggestion": p.suggestion} for p in exc.problems]
+
+
+def _invalid(exc: ConcernError, error: str = "invalid concern") -> dict[str, Any]:
+    return {"error": error, "problems": _problems_of(exc)}
+
+
+def _plan_problems(exc: PlanError) -> list[dict[str, Any]]:
+    return [{"file": p.file, "line": p.line, "col": p.col, "code": p.code, "message": p.message} for p in exc.problems]
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The JSON body, at most ``limit`` bytes (413 as soon as it is known to be longer, 415 if not JSON)."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise _Refusal(415, {"error": "the body must be JSON (content-type: application/json)"})
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise _Refusal(400, {"error": "content-length is not a number"})
+        if int(declared) > limit:
+            raise _Refusal(413, {"error": f"the body is over {limit} bytes"})
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        # counted as it arrives: a chunked body declares no length
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _Refusal(413, {"error": f"the body is over {limit} bytes"})
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise _Refusal(400, {"error": "the client went away before the body was complete"}) from None
+    return b"".join(chunks)
+
+
+def _bad_body(exc: ConcernError) -> _Refusal:
+    return _Refusal(400, _invalid(exc, "the body cannot be read as JSON"))
+
+
+class _LongNumber:
+    """A JSON number with more digits than any field takes: a value of no field's type (never converted)."""
+
+    __slots__ = ()
+
+
+def _bounded_int(text: str) -> int | _LongNumber:
+    return _LongNumber() if len(text.lstrip("-")) > MAX_EVENT_DIGITS else int(text)
+
+
+def _read_batch_json(data: bytes) -> Any:
+    """A batch body as JSON: as ``read_event_json`` but for a larger body, whose concerns are checked one by one."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = f"{_WHERE}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+        raise _bad_body(ConcernError("event", problem)) from None
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        problem = f"{_WHERE}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+        raise _bad_body(ConcernError("event", problem)) from None
+    except (RecursionError, ValueError):
+        # the C decoder stops at the recursion limit; a concern nests two levels
+        raise _bad_body(ConcernError("event", f"{_WHERE}: nested too deeply or cannot be read as JSON")) from None
+
+
+# --- the endpoints -----------------------------------------------------------------------
+
+
+def store_of(app: Starlette) -> PlanStore:
+    """The app's plan store (for the command line's SIGHUP handler and for tests)."""
+    store = app.state.store
+    assert isinstance(store, PlanStore)
+    return store
+
+
+def _plan(request: Request) -> Plan:
+    plans = store_of(request.app).plans
+    slug = str(request.path_params["slug"])
+    plan = plans.get(slug)
+    if plan is None:
+        # the slug sent is not repeated: a path can carry anything a caller types
+        raise _Refusal(
+            404, {"error": "no plan with this slug", "suggestion": suggest(slug, plans), "plans": sorted(plans)}
+        )
+    return plan
+
+
+def _summary(plan: Plan) -> dict[str, Any]:
+    doc = plan.document
+    return {
+        "slug": plan.slug,
+        "name": plan.municipality.name,
+        "title": doc.title,
+        "revised": doc.revised.date if doc.revised else None,
+        "next_revision_due": doc.next_revision_due.date if doc.next_revision_due else None,
+        "digest": plan.digest,
+    }
+
+
+async def route(request: Request) -> Response:
+    plan = _plan(request)
+    body = await _read_body(request, MAX_ROUTE_BYTES)
+    try:
+        event = read_event_json(body, _WHERE)
+    except ConcernError as exc:
+        raise _bad_body(exc) from None
+    try:
+        decision = plan.route(event)  # on the loop thread: see the module's docstring
+    except ConcernError as exc:
+        raise _Refusal(422, _invalid(exc)) from None
+    return Response(decision.model_dump_json(by_alias=True), media_type="application/json")
+
+
+async def route_batch(request: Request) -> Response:
+    plan = _plan(request)  # taken once: a reload during the batch does not change its plan
+    data = _read_batch_json(await _read_body(request, MAX_BATCH_BYTES))
+    concerns = data.get("concerns") if isinstance(data, dict) else None
+    if not isinstance(concerns, list) or set(data) != {"concerns"}:
+        problem = ConcernError("concerns", 'the body must be an object with one field, "concerns": a list of concerns')
+        raise _Refusal(422, _invalid(problem, "invalid batch"))
+    if len(concerns) > MAX_BATCH:
+        problem = ConcernError("concerns", f"at most {MAX_BATCH} concerns in one batch")
+        raise _Refusal(422, _invalid(problem, "invalid batch"))
+    results: list[dict[str, Any]] = []
+    for i, concern in enumerate(concerns):
+        if i and i % _YIELD_EVERY == 0:
+            await anyio.sleep(0)
+        try:
+            results.append({"decision": plan.route(concern).model_dump(mode="json", by_alias=True)})
+        except ConcernError as exc:
+            results.append(_invalid(exc))
+        except Exception as exc:  # a bug of ours on one concern must not lose the others' answers
+            _log_internal(exc, "route_batch")
+            results.append({"error": "internal error", "problems": []})
+    return JSONResponse({"results": results})
+
+
+async def list_plans(request: Request) -> Response:
+    return JSONResponse([_summary(p) for _, p in sorted(store_of(request.app).plans.items())])
+
+
+async def get_plan(request: Request) -> Response:
+    return JSONResponse(_summary(_plan(request)))
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "plans": len(store_of(request.app).plans)})
+
+
+async def reload(request: Request) -> Response:
+    try:
+        plans = store_of(request.app).reload()
+    except PlanError as exc:
+        log.error("reload failed; still serving the previous plans:\n%s", exc)
+        payload = {"error": "reload failed; still serving the previous plans", "problems": _plan_problems(exc)}
+        return JSONResponse(payload, status_code=409)
+    return JSONResponse(
+        {"status": "reloaded", "plans": [{"slug": s, "digest": p.digest} for s, p in sorted(plans.items())]}
+    )
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def _log_internal(exc: BaseException, where: str) -> None:
+    # the type and the frames, never str(exc): a message may quote the data being handled
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("internal error (%s) in %s\n%s", type(exc).__name__, where, frames.rstrip())
+
+
+def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, _Refusal)
+    return JSONResponse(exc.payload, status_code=exc.status)
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    # Starlette's own 404 (no such path) and 405 (wrong method), as JSON like the rest
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"error": exc.detail.lower()}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _internal(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"error": "internal error"}, status_code=500)
+
+
+class _Guard:
+    """Turns any exception past the handlers into a bare 500 JSON, logged without its message.
+
+    Starlette's outermost error middleware re-raises after answering, so the server would
+    log the exception with its message; this one, inside it, ends the exception here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            endpoint = getattr(scope.get("endpoint"), "__name__", "the app")
+            _log_internal(exc, str(endpoint))
+            if not started:
+                await JSONResponse({"error": "internal error"}, status_code=500)(scope, receive, send)
+
+
+def create_app(paths: Sequence[str | Path]) -> Starlette:
+    """The service for the plans in ``paths`` (files or folders), loaded now; PlanError if any has a problem."""
+    store = PlanStore(paths)
+    document = openapi()
+
+    async def openapi_json(request: Request) -> Response:
+        return JSONResponse(document)
+
+    app = Starlette(
+        routes=[
+            Route("/plans/{slug}/route", route, methods=["POST"]),
+            Route("/plans/{slug}/route:batch", route_batch, methods=["POST"]),
+            Route("/plans", list_plans, methods=["GET"]),
+            Route("/plans/{slug}", get_plan, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/admin/reload", reload, methods=["POST"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
+        ],
+        middleware=[Middleware(_Guard)],
+        exception_handlers={_Refusal: _refused, HTTPException: _http_error, Exception: _internal},
+    )
+    app.state.store = store
+    return app

@@ -1,0 +1,87 @@
+"""A sixth municipality: a plan written from ``beredskab init`` and docs/ alone validates and tests green."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from beredskab.cli import main
+from conftest import REPO
+
+
+def test_init_writes_a_plan_that_validates_and_tests_green(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = [
+        "init",
+        "vejle",
+        "--name",
+        "Vejle Kommune",
+        "--kommunekode",
+        "630",
+        "--police-district",
+        "Sydøstjyllands Politi",
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "wrote plans/vejle.yaml" in out and "wrote .pre-commit-config.yaml" in out
+    plan = (tmp_path / "plans" / "vejle.yaml").read_text(encoding="utf-8")
+    assert "slug: vejle" in plan and "kommunekode: 630" in plan and '"Vejle Kommune"' in plan
+    # as written: no error, no warning; every fact listed as assumed (BK901 info) until cited
+    assert main(["validate", "plans/", "--as-of", "2026-12-01"]) == 0
+    report = capsys.readouterr().out
+    assert re.search(r"1 file\(s\) checked: 0 error\(s\), 0 warning\(s\), \d+ info", report), report
+    assert "BK901" in report
+    assert main(["validate", "plans/vejle.examples.yaml"]) == 0  # the examples name the plan's ids
+    assert main(["test", "plans/"]) == 0
+    assert re.search(r"\d+ passed, 0 failed", capsys.readouterr().out)
+    # the pre-commit configuration names both hooks
+    precommit = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "id: beredskab-validate" in precommit and "id: beredskab-test" in precommit
+
+
+def test_the_author_then_edits_and_cites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next step an author takes: a text file, one fact cited from it, checked word for word."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "vejle"]) == 0
+    plan = tmp_path / "plans" / "vejle.yaml"
+    (tmp_path / "plans" / "sources").mkdir()
+    (tmp_path / "plans" / "sources" / "vejle.txt").write_text(
+        "2. Organisering\nSkriv til Infohus Vejle, hvis du er bekymret.\n", encoding="utf-8"
+    )
+    text = plan.read_text(encoding="utf-8").replace("  # text: sources/vejle.txt", "  text: sources/vejle.txt", 1)
+    text = text.replace(
+        "  - id: intake\n    when: {step: intake}\n    next: [{actor: infohus, step: infohus_assessment}]\n"
+        '    explanation: Kontakt Infohus.\n    assumed: true\n    note: "From the template: cite your plan here"\n',
+        "  - id: intake\n    when: {step: intake}\n    next: [{actor: infohus, step: infohus_assessment}]\n"
+        '    explanation: Kontakt Infohus.\n    source: {section: "2", quote: "Skriv til Infohus Vejle, hvis du er bekymret."}\n',
+    )
+    assert 'quote: "Skriv til Infohus Vejle' in text
+    plan.write_text(text, encoding="utf-8")
+    assert main(["validate", str(plan), "--no-info"]) == 0
+    plan.write_text(text.replace("hvis du er bekymret.", "når du er bekymret."), encoding="utf-8")
+    assert main(["validate", str(plan), "--no-info"]) == 1
+
+
+def test_init_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "vejle"]) == 0
+    capsys.readouterr()
+    assert main(["init", "vejle"]) == 2
+    assert "never overwrites" in capsys.readouterr().err
+    assert main(["init", "Vejle!"]) == 2
+
+
+def test_the_docs_are_self_contained() -> None:
+    """docs/ and the README point at nothing outside the repository."""
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        assert "../shared" not in text and "shared/seeds" not in text and "shared/domain" not in text, doc
+        for target in re.findall(r"\]\(([^)#]+)\)", text):
+            if not re.match(r"https?://", target):
+                assert (doc.parent / target).exists(), f"{doc.name}: broken link {target}"
