@@ -1,7 +1,7 @@
 """Compile ``src/beredskab/locale/*/LC_MESSAGES/*.po`` to ``.mo`` with Babel (``pip install -e '.[test]'``).
 
-    python tools/compile_catalogs.py          # writes the .mo files beside the .po files
-    python tools/compile_catalogs.py --check  # exit 1 if a .mo is missing or out of date
+python tools/compile_catalogs.py          # writes the .mo files beside the .po files
+python tools/compile_catalogs.py --check  # exit 1 if a .mo is missing or out of date
 """
 
 from __future__ import annotations

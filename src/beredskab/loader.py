@@ -20,6 +20,7 @@ __all__ = [
     "PLAN_SEARCH_ORDER",
     "display_path",
     "load_plan",
+    "load_plan_set",
     "load_plans",
     "plan_files",
     "read_document",
@@ -101,10 +102,16 @@ def load_plans(directory: str | Path | None = None) -> dict[str, Plan]:
     d = Path(directory) if directory is not None else INSTALLED_PLANS
     if not d.is_dir():
         raise PlanError([Problem.of("BK000", file=display_path(d), message="not a folder")])
+    return load_plan_set([d], display_path(d))
+
+
+def load_plan_set(paths: Iterable[str | Path], shown: str | None = None) -> dict[str, Plan]:
+    """Every plan named or found under ``paths``, by slug; one PlanError for all bad files
+    and for a slug used twice (BK206)."""
     plans: dict[str, Plan] = {}
     where: dict[str, str] = {}
     problems: list[Problem] = []
-    for f in plan_files([d]):
+    for f in plan_files(paths):
         try:
             plan = load_plan(f)
         except PlanError as exc:
@@ -118,5 +125,5 @@ def load_plans(directory: str | Path | None = None) -> dict[str, Plan]:
         plans[slug] = plan
         where[slug] = display_path(f)
     if problems:
-        raise PlanError(problems, display_path(d))
+        raise PlanError(problems, shown)
     return plans

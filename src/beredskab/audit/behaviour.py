@@ -50,9 +50,15 @@ from ..routing.facts import HOLIDAY, TIME, finding_key, finding_of, iter_rule_co
 from ..routing.router import CATCH_ALL_ID
 from ..spec.model import ActionSpec, CatchAll, Rule, parse_duration
 from ..spec.vocabulary import FINDINGS, Reporter, Topic
-from .model import ActionSummary, AnswerSummary, Behavioural, DiffRegion
+from .model import ActionSummary, AnswerSummary, Behavioural, DiffRegion, iso_duration
 
-__all__ = ["MAX_REGIONS", "JointRegion", "JointSpace", "behavioural_diff", "iso_duration", "project"]
+__all__ = [
+    "MAX_REGIONS",
+    "JointRegion",
+    "JointSpace",
+    "behavioural_diff",
+    "project",
+]
 
 By = Literal["actor", "role"]
 Assignment = dict[str, Any]
@@ -490,16 +496,6 @@ def _split(space: JointSpace, side: int, rules: _Rules, start: Assignment) -> li
 
 
 # --- answers ------------------------------------------------------------------------------
-
-
-def iso_duration(delta: dt.timedelta) -> str:
-    """``PT0S``, ``PT44H``, ``PT2H30M``: hours, minutes, seconds only (never days), so all compare alike."""
-    seconds = int(delta.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    hours, rest = divmod(abs(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs else "")
-    return f"{sign}PT{text or '0S'}"
 
 
 @dataclass(frozen=True)

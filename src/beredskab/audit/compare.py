@@ -21,7 +21,7 @@ from ..routing.calendar import ZONE, is_public_holiday, wall_moment
 from ..routing.concern import Concern, Decision
 from ..spec._yaml import iter_paths
 from ..spec.positions import pydantic_problems
-from .behaviour import iso_duration
+from .model import duration_parts, iso_duration
 
 __all__ = [
     "COMPARE_FORMATS",
@@ -263,16 +263,9 @@ def matrix_of(report: Report, situations: Sequence[Situation] | None, day: dt.da
 def _span(iso: str | None, _: Any) -> str:
     if iso is None:
         return "-"
-    if iso == "PT0S":
-        return str(_("now"))
-    body, out, number = iso.removeprefix("PT"), [], ""
-    for ch in body:
-        if ch.isdigit():
-            number += ch
-        else:
-            out.append(f"{number} {dict(H=_('h'), M='min', S='s')[ch]}")
-            number = ""
-    return " ".join(out)
+    _negative, parts = duration_parts(iso)
+    units = {"H": _("h"), "M": "min", "S": "s"}
+    return " ".join(f"{n} {units[u]}" for n, u in parts) or str(_("now"))
 
 
 def cell_details(cell: Cell, lang: str = DEFAULT_LANG) -> str:

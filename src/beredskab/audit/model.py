@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,3 +81,30 @@ class PlanDiff(_Frozen):
     same: bool = Field(description="No structural change and no concern routed differently.")
     structural: list[StructuralChange]
     behavioural: Behavioural
+
+
+# --- durations as the JSON shape writes them ---------------------------------------------
+
+
+def iso_duration(delta: dt.timedelta) -> str:
+    """``PT0S``, ``PT44H``, ``PT2H30M``: hours, minutes, seconds only (never days), so all compare alike."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs else "")
+    return f"{sign}PT{text or '0S'}"
+
+
+def duration_parts(iso: str) -> tuple[bool, list[tuple[int, str]]]:
+    """What :func:`iso_duration` wrote, read back: (negative, [(44, "H"), (30, "M")])."""
+    negative = iso.startswith("-")
+    parts: list[tuple[int, str]] = []
+    number = ""
+    for ch in iso.removeprefix("-").removeprefix("PT"):
+        if ch.isdigit():
+            number += ch
+        else:
+            parts.append((int(number), ch))
+            number = ""
+    return negative, [(n, unit) for n, unit in parts if n]

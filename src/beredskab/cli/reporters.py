@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._problems import Problem, Severity
-from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange
+from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange, duration_parts
 from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
 
@@ -140,17 +140,11 @@ def _span_iso(iso: str | None) -> str:
     """``PT0S`` -> ``now``; ``PT56H30M`` -> ``in 56 h 30 min`` (the diff writes hours, minutes, seconds)."""
     if iso is None:
         return "-"
-    body = iso.removeprefix("-").removeprefix("PT")
-    if body == "0S":
+    negative, parts = duration_parts(iso)
+    words = " ".join(f"{n} {dict(H='h', M='min', S='s')[u]}" for n, u in parts)
+    if not words:
         return "now"
-    words, number = [], ""
-    for ch in body:
-        if ch.isdigit():
-            number += ch
-        else:
-            words.append(f"{int(number)} {dict(H='h', M='min', S='s')[ch]}")
-            number = ""
-    return ("overdue by " if iso.startswith("-") else "in ") + " ".join(words)
+    return ("overdue by " if negative else "in ") + words
 
 
 def _value(value: Any, width: int = 70) -> str:

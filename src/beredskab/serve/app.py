@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import Concern, ConcernError, Decision, Plan, PlanError, Problem, __version__
 from .._errors import suggest
-from ..loader import display_path, load_plan, plan_files
+from ..loader import display_path, load_plan_set
 from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DIGITS, read_event_json
 
 __all__ = ["MAX_BATCH", "MAX_BATCH_BYTES", "MAX_ROUTE_BYTES", "PlanStore", "create_app", "openapi", "store_of"]
@@ -81,28 +81,11 @@ class PlanStore:
             log.error("reload failed; still serving the previous plans:\n%s", exc)
 
     def _load(self) -> dict[str, Plan]:
-        # plan_files + load_plan (rather than load_plans per folder) so that a slug used
-        # twice is caught across all the paths given, not only within one folder
+        # one set over all the paths given (not load_plans per folder): a slug used twice is
+        # caught across folders too
         if not self.paths:
             raise PlanError([Problem.of("BK000", file="<serve>", message="no plan files or folders given")])
-        plans: dict[str, Plan] = {}
-        where: dict[str, str] = {}
-        problems: list[Problem] = []
-        for f in plan_files(self.paths):
-            try:
-                plan = load_plan(f)
-            except PlanError as exc:
-                problems.extend(exc.problems)
-                continue
-            slug = plan.municipality.slug
-            if slug in plans:
-                message = f"slug {slug!r} is already used by {where[slug]}"
-                problems.append(Problem.of("BK206", file=display_path(f), message=message))
-                continue
-            plans[slug] = plan
-            where[slug] = display_path(f)
-        if problems:
-            raise PlanError(problems)
+        plans = load_plan_set(self.paths)
         if not plans:
             shown = ", ".join(display_path(p) for p in self.paths)
             raise PlanError([Problem.of("BK000", file=shown, message="no plan files found")])
