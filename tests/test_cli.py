@@ -376,13 +376,27 @@ def test_route_plan_by_slug_from_the_repository_root(
 
 def test_route_text_card_names_who_acts_how_to_reach_them_and_why(cli: Callable[..., Result]) -> None:
     plan = _rel(MINIMAL)
-    r = cli("route", plan, "--not-acute", "--age", "30", "--at", MON_10, "--severity", "medium", "--format", "text")
+    r = cli(
+        "route",
+        plan,
+        "--not-acute",
+        "--age",
+        "30",
+        "--at",
+        MON_10,
+        "--severity",
+        "medium",
+        "--format",
+        "text",
+        "--lang",
+        "en",
+    )
     assert (r.code, r.err) == (0, "")
     lines = r.out.splitlines()
     assert lines[0] == "Plan testby, concern received Mon 23.11.2026 10:00"
     [nxt] = [x for x in lines if x.startswith("NEXT:")]
     assert "Infohus Testby [infohus, infohus]" in nxt
-    assert "ring 1234 5678" in nxt and "skriv til infohus@testby.dk" in nxt
+    assert "call 1234 5678" in nxt and "write to infohus@testby.dk" in nxt
     assert "can act now" in nxt and "step infohus_assessment" in nxt
     assert "act by Wed 25.11.2026 10:00" in nxt  # medium: 48 hours
     assert any(x.startswith("WHY:") and "Kontakt Infohus." in x for x in lines)
@@ -391,22 +405,31 @@ def test_route_text_card_names_who_acts_how_to_reach_them_and_why(cli: Callable[
 
 def test_route_text_card_shows_notify_and_the_next_opening(cli: Callable[..., Result]) -> None:
     plan = _rel(MINIMAL)
-    acute = cli("route", plan, "--acute", "--age", "30", "--at", MON_20, "--format", "text").out.splitlines()
-    assert any(x.startswith("NEXT:") and "[alarm_112, emergency]" in x and "ring 112" in x for x in acute)
+    acute = cli(
+        "route", plan, "--acute", "--age", "30", "--at", MON_20, "--format", "text", "--lang", "en"
+    ).out.splitlines()
+    assert any(x.startswith("NEXT:") and "[alarm_112, emergency]" in x and "call 112" in x for x in acute)
     [notify] = [x for x in acute if x.startswith("NOTIFY:")]
     assert "Infohus Testby" in notify and "can act from Tue 24.11.2026 08:00" in notify
     assert any(x.startswith("WHY:") and "Ring 112." in x for x in acute)
     assert any(x.startswith("LAW:") and "STRFL-114" in x for x in acute)
     # after hours the plan escalates to the national hotline meanwhile
-    evening = cli("route", plan, "--not-acute", "--age", "30", "--at", MON_20, "--format", "text").out
-    assert "NEXT:   meanwhile: Den nationale hotline" in evening and "ring 4174 9090" in evening
+    evening = cli("route", plan, "--not-acute", "--age", "30", "--at", MON_20, "--format", "text", "--lang", "en").out
+    assert "NEXT:   meanwhile: Den nationale hotline" in evening and "call 4174 9090" in evening
+    # Danish by default, for the municipal staff who read it
+    danish = cli("route", plan, "--not-acute", "--age", "30", "--at", MON_20, "--format", "text").out
+    assert danish.startswith("Plan testby, bekymring modtaget man 23.11.2026 20:00")
+    assert "i mellemtiden: Den nationale hotline" in danish and "ring 4174 9090" in danish
+    rows = [x for x in danish.splitlines() if x.startswith(("NÆSTE:", "ORIENTÉR:"))]
+    assert rows and all("kan handle" in x and "can act" not in x for x in rows)
+    assert "FORLØB:" in danish  # (the explanation lines are the Decision's own, as the JSON gives them)
 
 
 @pytest.mark.parametrize("at", [MON_10, MON_20])
 def test_route_text_card_agrees_with_the_json(cli: Callable[..., Result], at: str) -> None:
     args = ("route", "herning", "--not-acute", "--age", "30", "--at", at)
     d = json.loads(cli(*args).out)
-    text = cli(*args, "--format", "text").out.splitlines()
+    text = cli(*args, "--format", "text", "--lang", "en").out.splitlines()
     phones = [c["value"] for a in d["next"] for c in a["contacts"] if c["channel"] == "phone"]
     assert phones, "herning's intake names an actor with a phone; pick another case if the plan changed"
     for key, label in (("next", "NEXT:"), ("notify", "NOTIFY:")):

@@ -69,7 +69,7 @@ def test_no_ordinary_course_of_a_shipped_plan_closes_before_the_measures(
 
 
 def test_the_text_output_labels_the_path(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["route", str(COMPLETE), "--not-acute", "--age", "30", "--at", AT, "--format", "text"])
+    code = main(["route", str(COMPLETE), "--not-acute", "--age", "30", "--at", AT, "--format", "text", "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("PATH:"))

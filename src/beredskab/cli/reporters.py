@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._i18n import DEFAULT_LANG, Translate, translator
 from .._problems import Problem, Severity
 from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange, duration_parts
 from ..routing.calendar import ZONE
@@ -81,49 +82,59 @@ def resolve_problem_format(name: str) -> str:
 
 # --- decisions -------------------------------------------------------------------------
 
-_CHANNEL_WORD = {"phone": "ring", "email": "skriv til", "web": "brug", "meeting": "møde", "post": "skriv til"}
+_CHANNEL_WORD = {"phone": "call", "email": "write to", "web": "use", "meeting": "meet at", "post": "write to"}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.astimezone(ZONE).strftime("%a %d.%m.%Y %H:%M")
+def _when(moment: dt.datetime, _: Translate) -> str:
+    t = moment.astimezone(ZONE)
+    return f"{_(_DAYS[t.weekday()])} {t:%d.%m.%Y %H:%M}"
 
 
-def _action_line(a: Action, received_at: Any) -> str:
-    how = "; ".join(f"{_CHANNEL_WORD.get(c.channel.value, c.channel.value)} {c.value}" for c in a.contacts)
-    how = how or "no contact given in the plan"
-    when = "now" if a.available_from == received_at else f"from {_when(a.available_from)}"
-    line = f"{a.name} [{a.actor}, {a.kind.value}] - {how} - can act {when} - step {a.step}"
+def _action_line(a: Action, received_at: Any, _: Translate) -> str:
+    how = "; ".join(f"{_(_CHANNEL_WORD.get(c.channel.value, c.channel.value))} {c.value}" for c in a.contacts)
+    how = how or _("no contact given in the plan")
+    when = _("now") if a.available_from == received_at else _("from {when}").format(when=_when(a.available_from, _))
+    line = f"{a.name} [{a.actor}, {a.kind.value}] - {how} - " + _("can act {when}").format(when=when)
+    line += " - " + _("step {step}").format(step=a.step)
     if a.act_by is not None:
-        line += f" - act by {_when(a.act_by)}"
+        line += " - " + _("act by {when}").format(when=_when(a.act_by, _))
     if a.role == "escalation":
-        line = "meanwhile: " + line
+        line = _("meanwhile: ") + line
     for e in a.escalation:
-        line += f" - if late, escalate to {e.name}"
+        line += " - " + _("if late, escalate to {name}").format(name=e.name)
     return line
 
 
-def _decision_text(d: Decision) -> str:
-    out = [f"Plan {d.plan}, concern received {_when(d.received_at)}"]
-    out += [f"NEXT:   {_action_line(a, d.received_at)}" for a in d.next]
-    out += [f"NOTIFY: {_action_line(a, d.received_at)}" for a in d.notify]
-    out.append("WHY:    " + "\n        ".join(d.explanation))
+def _decision_text(d: Decision, lang: str = DEFAULT_LANG) -> str:
+    """The text card of a Decision: labels and words from the ``route`` catalog (Danish by default)."""
+    _ = translator(lang, "route")
+    pad = max(len(_(label)) for label in ("NEXT:", "NOTIFY:", "WHY:", "LAW:", "SOURCE:", "PATH:"))
+
+    def label(text: str) -> str:
+        return f"{_(text):<{pad + 1}}"
+
+    out = [_("Plan {plan}, concern received {when}").format(plan=d.plan, when=_when(d.received_at, _))]
+    out += [label("NEXT:") + _action_line(a, d.received_at, _) for a in d.next]
+    out += [label("NOTIFY:") + _action_line(a, d.received_at, _) for a in d.notify]
+    out.append(label("WHY:") + ("\n" + " " * (pad + 1)).join(d.explanation))
     if d.legal_basis:
-        out.append("LAW:    " + ", ".join(lb.value for lb in d.legal_basis))
+        out.append(label("LAW:") + ", ".join(lb.value for lb in d.legal_basis))
     for s in d.sources:
-        cite = s.section or "assumed"
-        out.append(f"SOURCE: {s.rule}: {cite}" + (f' - "{s.quote}"' if s.quote else ""))
+        cite = s.section or _("assumed")
+        out.append(label("SOURCE:") + f"{s.rule}: {cite}" + (f' - "{s.quote}"' if s.quote else ""))
     # the contract's path assumes the concern is substantiated: say so, a worried reader may take it as a forecast
-    out.append("PATH:   " + " -> ".join(d.path) + "  (expected course if the concern is substantiated)")
+    out.append(label("PATH:") + " -> ".join(d.path) + "  " + _("(expected course if the concern is substantiated)"))
     for a in d.assumptions:
-        out.append(f"ASSUMED: {a}")
+        out.append(f"{_('ASSUMED:')} {a}")
     return "\n".join(out)
 
 
-def _decision_json(d: Decision) -> str:
+def _decision_json(d: Decision, lang: str = DEFAULT_LANG) -> str:
     return json.dumps(d.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2)
 
 
-DECISION_REPORTERS: dict[str, Callable[[Decision], str]] = {"json": _decision_json, "text": _decision_text}
+DECISION_REPORTERS: dict[str, Callable[[Decision, str], str]] = {"json": _decision_json, "text": _decision_text}
 
 
 # --- diffs -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from .._errors import ConcernError, PlanError
+from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import load_plan, resolve_plan_path
 from ..plan import Plan
 from ..routing.calendar import ZONE
@@ -195,7 +196,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     except ConcernError as exc:
         common.err(f"bad event: {exc}")
         return common.EXIT_USAGE
-    print(DECISION_REPORTERS[args.format](decision))
+    print(DECISION_REPORTERS[args.format](decision, args.lang))
     return common.EXIT_OK
 
 
@@ -227,4 +228,10 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--severity", choices=["high", "medium", "low"])
     r.add_argument("--topic", choices=["radicalisation", "school_shooting", "negative_social_control"])
     r.add_argument("--format", choices=sorted(DECISION_REPORTERS), default="json", help="output format (default json)")
+    r.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help="language of --format text (default da; the JSON is the contract's)",
+    )
     r.set_defaults(func=cmd_route)
