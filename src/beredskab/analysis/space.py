@@ -24,12 +24,32 @@ from typing import Any
 
 from ..routing.calendar import CompiledSchedule, is_public_holiday, wall_moment
 from ..routing.conditions import CompiledCondition, admissible, compile_condition, reads
-from ..routing.facts import HOLIDAY, TIME, finding_key, finding_of, iter_rule_conditions, open_key, schedule_of
+from ..routing.facts import (
+    HOLIDAY,
+    TIME,
+    finding_key,
+    finding_of,
+    iter_rule_conditions,
+    open_key,
+    schedule_of,
+    yes_no,
+)
 from ..routing.router import CompiledPlan
 from ..spec.model import Condition, PlanSpec
 from ..spec.vocabulary import FINDINGS, Reporter, Topic
 
-__all__ = ["TIME", "DecisionSpace", "Region", "TimeClass", "merge_regions", "partition", "satisfying"]
+__all__ = [
+    "DAY",
+    "TIME",
+    "DecisionSpace",
+    "Region",
+    "TimeClass",
+    "day_facts",
+    "merge_regions",
+    "partition",
+    "satisfying",
+    "time_classes",
+]
 
 Assignment = Mapping[str, Any]
 
@@ -193,13 +213,32 @@ class DecisionSpace:
 # --- time classes -----------------------------------------------------------------------
 
 
+DAY = "@day"
+"""Suffix of a time fact: whether a schedule opens at all that day (``o_x@day``), for
+:func:`time_classes` with ``closing_days``."""
+
+
+def day_facts(schedules: list[tuple[str, CompiledSchedule]], day: dt.date) -> tuple[tuple[str, str], ...]:
+    """For each schedule with hours, whether it opens at all on ``day`` (``<key>@day``)."""
+    return tuple((k + DAY, yes_no(bool(s.intervals(day)))) for k, s in schedules if not s.always)
+
+
 def time_classes(
-    schedules: list[tuple[str, CompiledSchedule]], uses_holiday: bool, start: dt.date, days: int = 400
+    schedules: list[tuple[str, CompiledSchedule]],
+    uses_holiday: bool,
+    start: dt.date,
+    days: int = 400,
+    *,
+    closing_days: bool = False,
 ) -> list[TimeClass]:
     """Every distinct combination of time facts over ``days`` from ``start``, first witness each.
 
     Candidate moments are each day's midnight and every opening and closing minute of the
-    schedules, so no combination that lasts a minute or more is missed.
+    schedules, so no combination that lasts a minute or more is missed. With
+    ``closing_days``, whether each schedule opens at all that day is a fact too (a closed
+    Saturday waits until Monday, a closed Tuesday night until morning), and a day some
+    schedule does not open (or a holiday) shows its classes at noon first: a reader's
+    Saturday, not its first minute.
     """
     seen: dict[tuple[tuple[str, str], ...], dt.datetime] = {}
     for offset in range(days):
@@ -208,13 +247,16 @@ def time_classes(
         for _, sched in schedules:
             for s, e in sched.intervals(day):
                 minutes.update((s, e))
-        holiday = "yes" if is_public_holiday(day) else "no"
-        for minute in sorted(m for m in minutes if m < 24 * 60):
+        holiday = yes_no(is_public_holiday(day))
+        closed_today = day_facts(schedules, day) if closing_days else ()
+        tail = (*closed_today, *(((HOLIDAY, holiday),) if uses_holiday else ()))
+        ordered = sorted(m for m in minutes if m < 24 * 60)
+        if closing_days and (holiday == "yes" or any(v == "no" for _, v in closed_today)):
+            ordered.insert(0, 12 * 60)
+        for minute in ordered:
             moment = wall_moment(day, minute)
-            facts = tuple((k, "yes" if sched.is_open(moment) else "no") for k, sched in schedules)
-            if uses_holiday:
-                facts += ((HOLIDAY, holiday),)
-            seen.setdefault(facts, moment)
+            facts = tuple((k, yes_no(sched.is_open(moment))) for k, sched in schedules)
+            seen.setdefault((*facts, *tail), moment)
     return [TimeClass(facts, moment) for facts, moment in seen.items()]
 
 

@@ -41,9 +41,9 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..analysis.space import TimeClass
+from ..analysis.space import DAY, TimeClass, day_facts, time_classes
 from ..plan import Plan
-from ..routing.calendar import ZONE, CompiledSchedule, is_public_holiday, wall_moment
+from ..routing.calendar import ZONE, CompiledSchedule, is_public_holiday
 from ..routing.concern import Action, Concern, Decision
 from ..routing.conditions import CompiledCondition, compile_condition, reads
 from ..routing.facts import HOLIDAY, TIME, finding_key, finding_of, iter_rule_conditions, open_key, yes_no
@@ -172,7 +172,7 @@ class JointSpace:
         for side, plan in zip(_SIDES, self.plans, strict=True):
             for sid in sorted(_schedules_of(plan)):
                 self.schedules.append((f"{side}:{open_key(sid)}", plan.compiled.schedules[sid]))
-        self.classes = joint_time_classes(self.schedules, as_of)
+        self.classes = time_classes(self.schedules, True, as_of, closing_days=True)
         for index, tc in enumerate(self.classes):
             self._class_index[tc.facts] = index
             for side_index, side in enumerate(_SIDES):
@@ -185,7 +185,7 @@ class JointSpace:
         """The joint time facts of an instant (which class it falls in)."""
         day = at.astimezone(ZONE).date()
         key = tuple((k, yes_no(s.is_open(at))) for k, s in self.schedules)
-        return (*key, *_day_facts(self.schedules, day), (HOLIDAY, yes_no(is_public_holiday(day))))
+        return (*key, *day_facts(self.schedules, day), (HOLIDAY, yes_no(is_public_holiday(day))))
 
     # -- the sides' facts
 
@@ -367,40 +367,6 @@ class JointSpace:
             at = self.classes[indices[0]].witness.astimezone(ZONE)
             words.append(f"as on {at:%a %Y-%m-%d %H:%M}")
         return "; ".join(words) or "some times"
-
-
-DAY = "@day"
-"""Suffix of a joint time fact: whether a schedule opens at all that day (``a:o_x@day``).
-
-A closed Tuesday night and a closed Saturday are one class of open/closed facts, but who
-acts waits until the next morning in one and until Monday in the other: a schedule's
-closing days (a weekend, say) are classes of their own, shown at noon."""
-
-
-def _day_facts(schedules: list[tuple[str, CompiledSchedule]], day: dt.date) -> tuple[tuple[str, str], ...]:
-    return tuple((k + DAY, yes_no(bool(s.intervals(day)))) for k, s in schedules if not s.always)
-
-
-def joint_time_classes(schedules: list[tuple[str, CompiledSchedule]], as_of: dt.date) -> list[TimeClass]:
-    """The joint time classes over 400 days from ``as_of``: open/closed per schedule, whether
-    each schedule opens that day, public holiday; each with its first moment (noon on a day
-    some schedule does not open, where the facts hold then: a reader's Saturday, not its
-    first minute)."""
-    seen: dict[tuple[tuple[str, str], ...], dt.datetime] = {}
-    for offset in range(400):
-        day = as_of + dt.timedelta(days=offset)
-        minutes = {0}
-        for _, sched in schedules:
-            for start, end in sched.intervals(day):
-                minutes.update((start, end))
-        tail = (*_day_facts(schedules, day), (HOLIDAY, yes_no(is_public_holiday(day))))
-        ordered = sorted(m for m in minutes if m < 24 * 60)
-        if any(v == "no" for _, v in tail[:-1]) or tail[-1][1] == "yes":
-            ordered.insert(0, 12 * 60)  # noon first: a closing day's facts are shown at noon
-        for minute in ordered:
-            moment = wall_moment(day, minute)
-            seen.setdefault((*((k, yes_no(s.is_open(moment))) for k, s in schedules), *tail), moment)
-    return [TimeClass(facts, moment) for facts, moment in seen.items()]
 
 
 # --- the plans' parts ---------------------------------------------------------------------
