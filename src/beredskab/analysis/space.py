@@ -44,6 +44,7 @@ __all__ = [
     "DecisionSpace",
     "Region",
     "TimeClass",
+    "concern_at",
     "day_facts",
     "merge_regions",
     "partition",
@@ -170,24 +171,7 @@ class DecisionSpace:
         """A concrete concern in the region; free dimensions take their most ordinary value."""
         full = {dim: assign.get(dim, self._ordinary(dim)) for dim in self.dims}
         band = self.plan.age_bands[full["band"]]
-        concern: dict[str, Any] = {
-            "received_at": self.time_classes[full[TIME]].witness.isoformat(),
-            "acute": full["acute"] == "yes",
-            "age": None if band.unknown else band.min,
-            "reporter": full["reporter"],
-            "step": full["step"],
-            "topic": full["topic"],
-        }
-        if full["severity"] != "none":
-            concern["severity"] = full["severity"]
-        findings = {
-            name: {"true": True, "false": False}[v]
-            for dim, v in full.items()
-            if (name := finding_of(dim)) and v != "unknown"
-        }
-        if findings:
-            concern["findings"] = findings
-        return concern
+        return concern_at(full, self.time_classes[full[TIME]].witness, None if band.unknown else band.min)
 
     def describe(self, assign: Assignment) -> str:
         """Human summary of a region's fixed dimensions (free ones are 'any')."""
@@ -211,6 +195,25 @@ class DecisionSpace:
 
 
 # --- time classes -----------------------------------------------------------------------
+
+
+def concern_at(point: Mapping[str, Any], received_at: dt.datetime, age: int | None) -> dict[str, Any]:
+    """The contract Concern of a complete point of a decision space (``acute``, ``reporter``,
+    ``step``, ``topic``, ``severity`` and the ``f_*`` findings as the space writes them)."""
+    concern: dict[str, Any] = {
+        "received_at": received_at.isoformat(),
+        "acute": point["acute"] == "yes",
+        "age": age,
+        "reporter": point["reporter"],
+        "step": point["step"],
+        "topic": point["topic"],
+    }
+    if point["severity"] != "none":
+        concern["severity"] = point["severity"]
+    findings = {name: v == "true" for dim, v in point.items() if (name := finding_of(dim)) and v != "unknown"}
+    if findings:
+        concern["findings"] = findings
+    return concern
 
 
 DAY = "@day"

@@ -41,7 +41,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..analysis.space import DAY, TimeClass, day_facts, time_classes
+from ..analysis.space import DAY, TimeClass, concern_at, day_facts, time_classes
 from ..plan import Plan
 from ..routing.calendar import ZONE, CompiledSchedule, is_public_holiday
 from ..routing.concern import Action, Concern, Decision
@@ -259,22 +259,7 @@ class JointSpace:
     def witness(self, box: Box) -> dict[str, Any]:
         """A contract Concern in the box, at its most ordinary point."""
         full = self.point(box)
-        concern: dict[str, Any] = {
-            "received_at": self.classes[full[TIME]].witness.isoformat(),
-            "acute": full["acute"] == "yes",
-            "age": _typical_age(self.ages[full[AGE]]),
-            "reporter": full["reporter"],
-            "step": full["step"],
-            "topic": full["topic"],
-        }
-        if full["severity"] != "none":
-            concern["severity"] = full["severity"]
-        findings = {
-            name: v == "true" for dim, v in full.items() if (name := finding_of(dim)) is not None and v != "unknown"
-        }
-        if findings:
-            concern["findings"] = findings
-        return concern
+        return concern_at(full, self.classes[full[TIME]].witness, _typical_age(self.ages[full[AGE]]))
 
     def assignment_of(self, concern: Concern | Mapping[str, Any]) -> Assignment | None:
         """The joint point a concrete concern falls on; None outside the space (a step one plan
