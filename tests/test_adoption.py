@@ -210,3 +210,12 @@ def test_validate_checks_examples_against_their_plan(tmp_path: Path, capsys: pyt
         f"{examples}:{line}:{col}: error BK208 actor 'alarm_113' is not in plan 'koege' (did you mean 'alarm_112'?)"
     )
     assert expected in out, out
+
+
+def test_a_line_cut_short_is_reported_on_its_own_line() -> None:
+    plan = beredskab.load_plan(PLANS / "koege.yaml")
+    out = io.StringIO()
+    route_events(plan, io.BytesIO(b'{"acute": false,\n' + json.dumps(EVENT).encode() + b"\n"), out, "events.jsonl")
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["problems"][0]["message"].startswith("events.jsonl:1:17: not valid JSON")
+    assert second["plan"] == "koege"

@@ -145,12 +145,8 @@ def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str) -> int:
         try:
             if raw is None:
                 raise ConcernError("event", f"{where}:{number}: a line is at most {MAX_EVENT_BYTES} bytes")
-            try:
-                event = read_event_json(raw, f"{where}:{number}")
-            except ConcernError as exc:
-                # one line is one JSON text: "stdin:4:1:7" says line 4, column 7
-                text = exc.message.replace(f"{where}:{number}:1:", f"{where}:{number}:", 1)
-                raise ConcernError(exc.field, text) from None
+            # without its line break, a line cut short is reported on its own line, not the next
+            event = read_event_json(raw.rstrip(b"\r\n"), where, first_line=number)
             record: dict[str, Any] = plan.route(event).model_dump(mode="json", by_alias=True)
         except ConcernError as exc:
             bad += 1

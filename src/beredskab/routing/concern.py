@@ -261,28 +261,32 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
-def read_event_json(data: bytes, where: str) -> Any:
+def read_event_json(data: bytes, where: str, *, first_line: int | None = None) -> Any:
     """One JSON event from bytes, bounded in size, depth and number length; ConcernError on ``event`` otherwise.
 
-    The errors name the place (``where``, line, column) and never show the content.
+    The errors name the place (``where``, line, column) and never show the content. An
+    event that is one line of a larger file (``--events``) gives that line as
+    ``first_line``: its errors then say ``where:line`` and ``where:line:column`` of the file.
     """
+    place = where if first_line is None else f"{where}:{first_line}"
     if len(data) > MAX_EVENT_BYTES:
-        raise ConcernError("event", f"{where}: {len(data)} bytes; an event is at most {MAX_EVENT_BYTES} bytes")
+        raise ConcernError("event", f"{place}: {len(data)} bytes; an event is at most {MAX_EVENT_BYTES} bytes")
     try:
         # utf-8-sig: Windows editors write a BOM
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConcernError(
-            "event", f"{where}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+            "event", f"{place}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
         ) from None
     if _json_depth_exceeds(raw, MAX_EVENT_DEPTH):
-        raise ConcernError("event", f"{where}: nested deeper than {MAX_EVENT_DEPTH} levels; a concern nests two")
+        raise ConcernError("event", f"{place}: nested deeper than {MAX_EVENT_DEPTH} levels; a concern nests two")
     try:
         return json.loads(raw, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
-        raise ConcernError("event", f"{where}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        line = exc.lineno if first_line is None else first_line + exc.lineno - 1
+        raise ConcernError("event", f"{where}:{line}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except (RecursionError, ValueError):  # pragma: no cover - bounded above; never a traceback
-        raise ConcernError("event", f"{where}: cannot be read as JSON") from None
+        raise ConcernError("event", f"{place}: cannot be read as JSON") from None
 
 
 def parse_concern(data: Concern | dict[str, Any]) -> Concern:
