@@ -8,12 +8,13 @@ Message ids are English, so ``--lang en`` needs no catalog.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gettext
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["DEFAULT_LANG", "LANGS", "LOCALE_DIR", "Translate", "translator"]
+__all__ = ["DEFAULT_LANG", "LANGS", "LOCALE_DIR", "WEEKDAYS", "Translate", "local_moment", "translator"]
 
 LANGS = ("da", "en")
 DEFAULT_LANG = "da"
@@ -35,3 +36,12 @@ def _catalog(lang: str, domain: str) -> gettext.NullTranslations:
 def translator(lang: str = DEFAULT_LANG, domain: str = "beredskab") -> Translate:
     """``_ = translator("da", "card")``; ``_("Acute")`` -> ``"Akut"``."""
     return _catalog(lang, domain).gettext
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+"""Day abbreviations (message ids of the shared domain), Monday first."""
+
+
+def local_moment(local: dt.datetime, lang: str = DEFAULT_LANG) -> str:
+    """A local (Copenhagen) time as the text views write it: ``man 23.11.2026 20:00``."""
+    return f"{translator(lang)(WEEKDAYS[local.weekday()])} {local:%d.%m.%Y %H:%M}"

@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._errors import ConcernError, PlanError
-from .._i18n import DEFAULT_LANG, translator
+from .._i18n import DEFAULT_LANG, local_moment, translator
 from .._problems import Problem, Severity
 from ..analysis.validate import Report, validate
 from ..plan import Plan
@@ -290,11 +290,9 @@ def cell_text(cell: Cell, lang: str = DEFAULT_LANG) -> str:
     return ("* " if cell.differs else "") + f"{who} · {cell_details(cell, lang)}"
 
 
-def local_time(iso: str) -> str:
-    """``2026-12-05T12:00:00+01:00`` as a reader says it: ``lør 05.12.2026 12:00`` (Danish day names)."""
-    at = dt.datetime.fromisoformat(iso).astimezone(ZONE)
-    days = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
-    return f"{days[at.weekday()]} {at:%d.%m.%Y %H:%M}"
+def local_time(iso: str, lang: str = DEFAULT_LANG) -> str:
+    """``2026-12-05T12:00:00+01:00`` as a reader says it: ``lør 05.12.2026 12:00``."""
+    return local_moment(dt.datetime.fromisoformat(iso).astimezone(ZONE), lang)
 
 
 def table(matrix: Matrix, lang: str = DEFAULT_LANG) -> list[list[str]]:
@@ -376,7 +374,7 @@ def render_matrix(matrix: Matrix, fmt: str, *, lang: str = DEFAULT_LANG, links: 
             meta=matrix_meta(matrix, lang),
             links=links,
             cell_details=lambda c: cell_details(c, lang),
-            local_time=local_time,
+            local_time=lambda iso: local_time(iso, lang),
         )
     rows = table(matrix, lang)
     if fmt == "csv":

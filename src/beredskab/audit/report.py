@@ -66,7 +66,7 @@ def build_report(
         links=links,
         previous=previous,
         cell_details=lambda c: cell_details(c, lang),
-        local_time=local_time,
+        local_time=lambda iso: local_time(iso, lang),
         compare_=compare_,
     )
     for file, plan in plans:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._i18n import DEFAULT_LANG, Translate, translator
+from .._i18n import DEFAULT_LANG, Translate, local_moment, translator
 from .._problems import Problem, Severity
 from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange, duration_parts
 from ..routing.calendar import ZONE
@@ -83,22 +83,20 @@ def resolve_problem_format(name: str) -> str:
 # --- decisions -------------------------------------------------------------------------
 
 _CHANNEL_WORD = {"phone": "call", "email": "write to", "web": "use", "meeting": "meet at", "post": "write to"}
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _when(moment: dt.datetime, _: Translate) -> str:
-    t = moment.astimezone(ZONE)
-    return f"{_(_DAYS[t.weekday()])} {t:%d.%m.%Y %H:%M}"
+def _when(moment: dt.datetime, lang: str) -> str:
+    return local_moment(moment.astimezone(ZONE), lang)
 
 
-def _action_line(a: Action, received_at: Any, _: Translate) -> str:
+def _action_line(a: Action, received_at: Any, _: Translate, lang: str) -> str:
     how = "; ".join(f"{_(_CHANNEL_WORD.get(c.channel.value, c.channel.value))} {c.value}" for c in a.contacts)
     how = how or _("no contact given in the plan")
-    when = _("now") if a.available_from == received_at else _("from {when}").format(when=_when(a.available_from, _))
+    when = _("now") if a.available_from == received_at else _("from {when}").format(when=_when(a.available_from, lang))
     line = f"{a.name} [{a.actor}, {a.kind.value}] - {how} - " + _("can act {when}").format(when=when)
     line += " - " + _("step {step}").format(step=a.step)
     if a.act_by is not None:
-        line += " - " + _("act by {when}").format(when=_when(a.act_by, _))
+        line += " - " + _("act by {when}").format(when=_when(a.act_by, lang))
     if a.role == "escalation":
         line = _("meanwhile: ") + line
     for e in a.escalation:
@@ -114,9 +112,9 @@ def _decision_text(d: Decision, lang: str = DEFAULT_LANG) -> str:
     def label(text: str) -> str:
         return f"{_(text):<{pad + 1}}"
 
-    out = [_("Plan {plan}, concern received {when}").format(plan=d.plan, when=_when(d.received_at, _))]
-    out += [label("NEXT:") + _action_line(a, d.received_at, _) for a in d.next]
-    out += [label("NOTIFY:") + _action_line(a, d.received_at, _) for a in d.notify]
+    out = [_("Plan {plan}, concern received {when}").format(plan=d.plan, when=_when(d.received_at, lang))]
+    out += [label("NEXT:") + _action_line(a, d.received_at, _, lang) for a in d.next]
+    out += [label("NOTIFY:") + _action_line(a, d.received_at, _, lang) for a in d.notify]
     out.append(label("WHY:") + ("\n" + " " * (pad + 1)).join(d.explanation))
     if d.legal_basis:
         out.append(label("LAW:") + ", ".join(lb.value for lb in d.legal_basis))
