@@ -19,7 +19,6 @@ from ..analysis.validate import Report, validate
 from ..plan import Plan
 from ..routing.calendar import ZONE, is_public_holiday, wall_moment
 from ..routing.concern import Concern, Decision
-from ..spec._yaml import iter_paths
 from ..spec.positions import pydantic_problems
 from .model import duration_parts, iso_duration
 
@@ -192,12 +191,6 @@ def _mark_minority(cells: dict[str, Cell]) -> dict[str, Cell]:
     }
 
 
-def _assumed(plan: Plan) -> int:
-    doc = plan._document
-    data = doc.data if doc is not None else plan.model_dump(by_alias=True, exclude_unset=True)
-    return sum(1 for _, v in iter_paths(data) if isinstance(v, dict) and v.get("assumed") is True)
-
-
 def compare(
     paths: str | Path | Iterable[str | Path],
     *,
@@ -240,7 +233,8 @@ def matrix_of(report: Report, situations: Sequence[Situation] | None, day: dt.da
                 revised=latest.date if latest else None,
                 next_revision_due=doc.next_revision_due.date if doc.next_revision_due else None,
                 revision_overdue=any(p.code == "BK703" for p in mine),
-                assumed=_assumed(plan),
+                # BK901 lists every assumed value once: the validation already counted them
+                assumed=sum(p.code == "BK901" for p in mine),
                 errors=sum(p.severity is Severity.ERROR for p in mine),
                 warnings=sum(p.severity is Severity.WARNING for p in mine),
             )
