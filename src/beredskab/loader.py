@@ -1,11 +1,13 @@
 """Reading plan files: the file system and the YAML reader; :func:`~beredskab.plan.build_plan` does the rest.
 
-Pure I/O: which files a path names, their text, and one PlanError for all the
-problems of a folder. Checking and compiling happen in ``plan.py``.
+Pure I/O: which files a path names (a slug among them), their text or a git revision's
+(``REV:PATH`` via ``git show``), and one PlanError for all the problems of a folder.
+Checking and compiling happen in ``plan.py``.
 """
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,14 +18,17 @@ from .spec import _yaml
 
 __all__ = [
     "EXAMPLES_SUFFIX",
+    "GIT_TIMEOUT",
     "INSTALLED_PLANS",
     "PLAN_SEARCH_ORDER",
     "display_path",
     "load_plan",
     "load_plan_set",
+    "load_plan_source",
     "load_plans",
     "plan_files",
     "read_document",
+    "read_revision",
     "resolve_plan_path",
 ]
 
@@ -127,3 +132,52 @@ def load_plan_set(paths: Iterable[str | Path], shown: str | None = None) -> dict
     if problems:
         raise PlanError(problems, shown)
     return plans
+
+
+# --- plans from git revisions (beredskab diff, graph --diff, report --previous) -------------
+
+GIT_TIMEOUT = 30.0
+"""Seconds ``git show`` may take before a revision is given up as unreadable."""
+
+
+def _git_error(spec: str, message: str) -> PlanError:
+    return PlanError([Problem.of("BK000", file=spec, message=message)], spec)
+
+
+def _is_revision(text: str) -> bool:
+    """``REV:PATH`` (and not a file that happens to contain a colon)."""
+    rev, sep, path = text.partition(":")
+    return bool(sep and rev and path) and not Path(text).exists()
+
+
+def read_revision(spec: str) -> _yaml.YamlDocument:
+    """``REV:PATH`` read with ``git show`` (PATH as git reads it: from the repository's top, or
+    from the working folder when it starts with ``./``), bounded and parsed like a file."""
+    try:
+        done = subprocess.run(
+            ["git", "show", spec], capture_output=True, timeout=GIT_TIMEOUT, check=False, stdin=subprocess.DEVNULL
+        )
+    except FileNotFoundError:
+        raise _git_error(spec, "cannot read a git revision: git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise _git_error(spec, f"git show did not answer in {GIT_TIMEOUT:.0f} s") from None
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = why[0].removeprefix("fatal: ") if why else f"git show exited with {done.returncode}"
+        raise _git_error(spec, f"cannot read the revision: {reason}")
+    try:
+        return _yaml.parse_text(_yaml.decode(done.stdout, spec), spec)
+    except _yaml.YamlProblems as exc:
+        raise PlanError(exc.problems, spec) from None
+
+
+def load_plan_source(side: Plan | str | Path) -> tuple[Plan, str]:
+    """A plan and where it came from: a Plan as it is, a file, a slug (``plans/<slug>.yaml``),
+    or ``REV:PATH`` from git. Raises :class:`beredskab.PlanError`."""
+    if isinstance(side, Plan):
+        return side, side.source_file or side.slug
+    text = str(side)
+    if isinstance(side, str) and _is_revision(text):
+        return build_plan(read_revision(text)), text
+    path = resolve_plan_path(text) if isinstance(side, str) else Path(side)
+    return load_plan(path), display_path(path)

@@ -34,11 +34,12 @@ exit codes: 0 the same (by --fail-on); 1 different; 2 usage, git or plan error.
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..audit.diff import diff, load_side, rule_position  # the analyses load only for this command
+    from ..audit.diff import diff, rule_position  # the analyses load only for this command
+    from ..loader import load_plan_source
 
     # each side loaded once: the diff and B's rule positions (for annotations) share it
-    plan_a, _ = load_side(args.a)
-    plan_b, _ = load_side(args.b)
+    plan_a, _ = load_plan_source(args.a)
+    plan_b, _ = load_plan_source(args.b)
     result = diff(plan_a, plan_b, by=args.by, as_of=args.as_of)
     b_rules = {r.id: at for r in plan_b.rules if (at := rule_position(plan_b, r.id)) is not None}
     print(DIFF_REPORTERS[args.format](result, b_rules))

@@ -80,20 +80,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from ..audit.diff import load_side
     from ..audit.graph import render_graph
+    from ..loader import load_plan_source
 
-    plan, _ = load_side(args.plan)
-    other = load_side(args.diff)[0] if args.diff else None
+    plan, _ = load_plan_source(args.plan)
+    other = load_plan_source(args.diff)[0] if args.diff else None
     print(render_graph(plan, args.format, other=other, lang=args.lang))
     return common.EXIT_OK
 
 
 def cmd_card(args: argparse.Namespace) -> int:
     from ..audit.card import render_card
-    from ..audit.diff import load_side
+    from ..loader import load_plan_source
 
-    plan, _ = load_side(args.plan)
+    plan, _ = load_plan_source(args.plan)
     print(render_card(plan, args.format, lang=args.lang, as_of=args.as_of), end="")
     return common.EXIT_OK
 
