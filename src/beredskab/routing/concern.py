@@ -261,16 +261,24 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
-def read_event_json(data: bytes, where: str, *, first_line: int | None = None) -> Any:
+def read_event_json(
+    data: bytes,
+    where: str,
+    *,
+    first_line: int | None = None,
+    max_bytes: int = MAX_EVENT_BYTES,
+    max_depth: int = MAX_EVENT_DEPTH,
+) -> Any:
     """One JSON event from bytes, bounded in size, depth and number length; ConcernError on ``event`` otherwise.
 
     The errors name the place (``where``, line, column) and never show the content. An
     event that is one line of a larger file (``--events``) gives that line as
     ``first_line``: its errors then say ``where:line`` and ``where:line:column`` of the file.
+    A body holding many events (the service's batch) sets its own ``max_bytes`` and ``max_depth``.
     """
     place = where if first_line is None else f"{where}:{first_line}"
-    if len(data) > MAX_EVENT_BYTES:
-        raise ConcernError("event", f"{place}: {len(data)} bytes; an event is at most {MAX_EVENT_BYTES} bytes")
+    if len(data) > max_bytes:
+        raise ConcernError("event", f"{place}: {len(data)} bytes; an event is at most {max_bytes} bytes")
     try:
         # utf-8-sig: Windows editors write a BOM
         raw = data.decode("utf-8-sig")
@@ -278,8 +286,8 @@ def read_event_json(data: bytes, where: str, *, first_line: int | None = None) -
         raise ConcernError(
             "event", f"{place}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
         ) from None
-    if _json_depth_exceeds(raw, MAX_EVENT_DEPTH):
-        raise ConcernError("event", f"{place}: nested deeper than {MAX_EVENT_DEPTH} levels; a concern nests two")
+    if _json_depth_exceeds(raw, max_depth):
+        raise ConcernError("event", f"{place}: nested deeper than {max_depth} levels; a concern nests two")
     try:
         return json.loads(raw, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:

@@ -13,7 +13,6 @@ internal error answers a bare 500 and logs only the exception's type and frames.
 
 from __future__ import annotations
 
-import json
 import logging
 import traceback
 from collections.abc import Mapping, Sequence
@@ -34,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import Concern, ConcernError, Decision, Plan, PlanError, Problem, __version__
 from .._errors import suggest
 from ..loader import display_path, load_plan_set
-from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DIGITS, read_event_json
+from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DEPTH, read_event_json
 
 __all__ = ["MAX_BATCH", "MAX_BATCH_BYTES", "MAX_ROUTE_BYTES", "PlanStore", "create_app", "openapi", "store_of"]
 
@@ -372,31 +371,13 @@ def _bad_body(exc: ConcernError) -> _Refusal:
     return _Refusal(400, _invalid(exc, "the body cannot be read as JSON"))
 
 
-class _LongNumber:
-    """A JSON number with more digits than any field takes: a value of no field's type (never converted)."""
-
-    __slots__ = ()
-
-
-def _bounded_int(text: str) -> int | _LongNumber:
-    return _LongNumber() if len(text.lstrip("-")) > MAX_EVENT_DIGITS else int(text)
-
-
 def _read_batch_json(data: bytes) -> Any:
-    """A batch body as JSON: as ``read_event_json`` but for a larger body, whose concerns are checked one by one."""
+    """A batch body as JSON: read as an event is, with the batch's bounds (its concerns are then
+    checked one by one); the body nests two levels more than one concern."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = f"{_WHERE}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
-        raise _bad_body(ConcernError("event", problem)) from None
-    try:
-        return json.loads(text, parse_int=_bounded_int)
-    except json.JSONDecodeError as exc:
-        problem = f"{_WHERE}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-        raise _bad_body(ConcernError("event", problem)) from None
-    except (RecursionError, ValueError):
-        # the C decoder stops at the recursion limit; a concern nests two levels
-        raise _bad_body(ConcernError("event", f"{_WHERE}: nested too deeply or cannot be read as JSON")) from None
+        return read_event_json(data, _WHERE, max_bytes=MAX_BATCH_BYTES, max_depth=MAX_EVENT_DEPTH + 2)
+    except ConcernError as exc:
+        raise _bad_body(exc) from None
 
 
 # --- the endpoints -----------------------------------------------------------------------
