@@ -22,6 +22,7 @@ __all__ = [
     "INSTALLED_PLANS",
     "PLAN_SEARCH_ORDER",
     "display_path",
+    "is_revision",
     "load_plan",
     "load_plan_set",
     "load_plan_source",
@@ -144,7 +145,7 @@ def _git_error(spec: str, message: str) -> PlanError:
     return PlanError([Problem.of("BK000", file=spec, message=message)], spec)
 
 
-def _is_revision(text: str) -> bool:
+def is_revision(text: str) -> bool:
     """``REV:PATH`` (and not a file that happens to contain a colon)."""
     rev, sep, path = text.partition(":")
     return bool(sep and rev and path) and not Path(text).exists()
@@ -177,7 +178,7 @@ def load_plan_source(side: Plan | str | Path) -> tuple[Plan, str]:
     if isinstance(side, Plan):
         return side, side.source_file or side.slug
     text = str(side)
-    if isinstance(side, str) and _is_revision(text):
+    if isinstance(side, str) and is_revision(text):
         return build_plan(read_revision(text)), text
     path = resolve_plan_path(text) if isinstance(side, str) else Path(side)
     return load_plan(path), display_path(path)

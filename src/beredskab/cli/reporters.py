@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .._i18n import DEFAULT_LANG, Translate, local_moment, translator
 from .._problems import Problem, Severity
 from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange, duration_parts
+from ..loader import is_revision
 from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
 
@@ -283,8 +284,8 @@ def _annotation_place(at: str | None, fallback: str) -> str:
 
 
 def _repo_path(source: str) -> str:
-    rev, sep, path = source.partition(":")
-    return path.removeprefix("./") if sep and rev and path and not os.path.exists(source) else source
+    """The file in the repository that a ``REV:PATH`` side names (a file as it is)."""
+    return source.partition(":")[2].removeprefix("./") if is_revision(source) else source
 
 
 def _diff_github(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
