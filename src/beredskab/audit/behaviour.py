@@ -604,11 +604,9 @@ def _regions(a: Plan, b: Plan, by: By, as_of: dt.date) -> tuple[JointSpace, list
     return space, out
 
 
-def _merge(space: JointSpace, boxes: list[Box], *, partial: bool) -> list[Box]:
-    """Fewer, larger boxes of the same answers: siblings (alike but in one dimension) merge.
-
-    Without ``partial``, only siblings that together cover every value of the dimension
-    (the dimension becomes free); with it, any siblings (their values unite). Boxes are
+def _merge(space: JointSpace, boxes: list[Box]) -> list[Box]:
+    """Fewer, larger boxes of the same answers: siblings (alike but in one dimension) merge,
+    their values united (the dimension becomes free where they cover all of it). Boxes are
     disjoint, so a union of siblings is exact (and stays disjoint from the rest).
     """
     dims = list(space.dims)
@@ -627,13 +625,12 @@ def _merge(space: JointSpace, boxes: list[Box], *, partial: bool) -> list[Box]:
                 continue  # no siblings in this dimension
             kept: list[tuple[frozenset[Any] | None, ...]] = []
             for rest, values in groups.items():
-                if len(values) > 1:
-                    union = frozenset().union(*(v if v is not None else everything for v in values))
-                    if union == everything or partial:
-                        kept.append((*rest[:i], None if union == everything else union, *rest[i:]))
-                        changed = True
-                        continue
-                kept.extend((*rest[:i], v, *rest[i:]) for v in values)
+                if len(values) == 1:
+                    kept.append((*rest[:i], values[0], *rest[i:]))
+                    continue
+                union = frozenset().union(*(v if v is not None else everything for v in values))
+                kept.append((*rest[:i], None if union == everything else union, *rest[i:]))
+                changed = True
             current = kept
     return [{d: v for d, v in zip(dims, box, strict=True) if v is not None} for box in current]
 
@@ -693,14 +690,14 @@ def behavioural_diff(a: Plan, b: Plan, *, by: By, as_of: dt.date) -> Behavioural
         )
     # ever coarser, until the list is readable; each level starts from the one before
     # siblings unite: into value lists (``step intake/closed``), or free where they cover it all
-    merged = {key: _merge(space, boxes, partial=True) for key, boxes in groups.items()}
+    merged = {key: _merge(space, boxes) for key, boxes in groups.items()}
     regions_of: list[list[Box]] = [[box] for boxes in merged.values() for box in boxes]
     if len(regions_of) > MAX_REGIONS:
         # answers that differ even without their waits group across times
         across: dict[Hashable, list[Box]] = {}
         for (outer, _exact), boxes in merged.items():
             across.setdefault(outer, []).extend(boxes)
-        wide = [_merge(space, boxes, partial=True) for boxes in across.values()]
+        wide = [_merge(space, boxes) for boxes in across.values()]
         regions_of = [[box] for boxes in wide for box in boxes]
         if len(regions_of) > MAX_REGIONS:
             # at last one region per group, a union of boxes
