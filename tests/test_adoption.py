@@ -92,11 +92,12 @@ def test_events_answer_every_line_in_order_never_stopping() -> None:
     assert bad == 4
     assert [r.get("line") for r in records] == [None, 3, 4, 5, 6, None]
     assert records[0] == plan.route(EVENT).model_dump(mode="json", by_alias=True)
-    assert {p["field"] for p in records[1]["problems"]} == {"age", "cpr"}
+    assert {p["field"] for p in records[1]["problems"]} == {"age", "concern"}
     assert records[2]["problems"][0]["message"].startswith("events.jsonl:4:")
     assert "at most" in records[4]["problems"][0]["message"]
     assert records[5]["next"][0]["kind"] == "emergency"
     assert secret not in out.getvalue() and "999" not in out.getvalue()
+    assert "cpr" not in out.getvalue()  # the unknown key itself is never repeated either
 
 
 def test_events_exit_codes_and_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,6 @@
 """The layout holds: imports run one way through the layers, with no circle, and start-up stays lean.
 
-Layers, lowest first: the foundation (``_errors``, ``_problems``) <- the plan format
+Layers, lowest first: the foundation (``_errors``, ``_problems``, ``_i18n``, ``_files``) <- the plan format
 (``spec``) <- routing <- ``plan``/``loader`` <- analysis <- audit <- the public facade
 (``beredskab/__init__``) <- ``cli``. A module imports only from its own layer or below.
 Runtime imports count wherever they stand (a function-level import is a dependency
@@ -23,7 +23,7 @@ import beredskab
 PACKAGE = Path(beredskab.__file__).resolve().parent
 
 LAYERS = [
-    ("foundation", ("beredskab._errors", "beredskab._problems", "beredskab._i18n")),
+    ("foundation", ("beredskab._errors", "beredskab._problems", "beredskab._i18n", "beredskab._files")),
     ("spec", ("beredskab.spec",)),
     ("routing", ("beredskab.routing",)),
     ("plan", ("beredskab.plan", "beredskab.loader")),

@@ -497,7 +497,7 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(
             ["koege", "--acute", "--at", MON_10, "--finding", "religion=true"],
             None,
-            ["'findings.religion'", "unknown field"],
+            ["'findings'", "unknown field"],
             id="finding-unknown",
         ),
         pytest.param(
@@ -508,7 +508,7 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(
             ["koege", "--event", "-"],
             b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "name": "Ole Hansen"}',
-            ["'name'", "unknown field"],
+            ["'concern'", "unknown field"],
             id="json-name",
         ),
         pytest.param(

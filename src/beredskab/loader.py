@@ -8,6 +8,8 @@ Checking and compiling happen in ``plan.py``.
 from __future__ import annotations
 
 import subprocess
+import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -151,23 +153,57 @@ def is_revision(text: str) -> bool:
     return bool(sep and rev and path) and not Path(text).exists()
 
 
+def _run_git_show(spec: str) -> tuple[int, bytes, bytes]:
+    """``git show`` of one blob: exit code, at most ``MAX_BYTES + 1`` bytes of it, and the first
+    line or so of git's complaint. Killed after :data:`GIT_TIMEOUT` seconds."""
+    # --end-of-options: whatever the caller wrote is a revision, never an option of git's
+    # (``--output=FILE`` would write a file); --no-textconv: no filter the repository configures
+    # runs on the blob
+    command = ["git", "show", "--no-textconv", "--no-ext-diff", "--end-of-options", spec]
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        assert proc.stdout is not None
+        expired = threading.Event()
+
+        def give_up() -> None:
+            expired.set()
+            proc.kill()
+
+        timer = threading.Timer(GIT_TIMEOUT, give_up)
+        timer.start()
+        try:
+            # never more than the plan limit plus one byte, however large the blob
+            out = proc.stdout.read(_yaml.MAX_BYTES + 1)
+            if len(out) > _yaml.MAX_BYTES:
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+        finally:
+            timer.cancel()
+        err.seek(0)
+        complaint = err.read(4096)
+    if expired.is_set():
+        raise subprocess.TimeoutExpired(command, GIT_TIMEOUT)
+    return code, out, complaint
+
+
 def read_revision(spec: str) -> _yaml.YamlDocument:
     """``REV:PATH`` read with ``git show`` (PATH as git reads it: from the repository's top, or
     from the working folder when it starts with ``./``), bounded and parsed like a file."""
+    if spec.startswith("-"):
+        raise _git_error(spec, "a git revision cannot start with '-'; name a branch, tag or commit")
     try:
-        done = subprocess.run(
-            ["git", "show", spec], capture_output=True, timeout=GIT_TIMEOUT, check=False, stdin=subprocess.DEVNULL
-        )
+        code, out, complaint = _run_git_show(spec)
     except FileNotFoundError:
         raise _git_error(spec, "cannot read a git revision: git is not installed") from None
     except subprocess.TimeoutExpired:
         raise _git_error(spec, f"git show did not answer in {GIT_TIMEOUT:.0f} s") from None
-    if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = why[0].removeprefix("fatal: ") if why else f"git show exited with {done.returncode}"
+    if code != 0 and len(out) <= _yaml.MAX_BYTES:
+        why = complaint.decode("utf-8", "replace").strip().splitlines()
+        reason = why[0].removeprefix("fatal: ") if why else f"git show exited with {code}"
         raise _git_error(spec, f"cannot read the revision: {reason}")
     try:
-        return _yaml.parse_text(_yaml.decode(done.stdout, spec), spec)
+        return _yaml.parse_text(_yaml.decode(out, spec), spec)
     except _yaml.YamlProblems as exc:
         raise PlanError(exc.problems, spec) from None
 

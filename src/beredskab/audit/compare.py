@@ -336,12 +336,24 @@ def _markdown_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...), =cmd|...): OWASP's rule for CSV injection prefixes such a cell with a
+# quote, which the spreadsheet shows as text. The table holds no negative numbers (counts,
+# dates), so nothing legitimate starts so, except the lone "-" the table writes for "none",
+# which is no formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) and text != "-" else text
+
+
 def _csv(rows: list[list[str]]) -> str:
     import csv
     import io
 
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows([_spreadsheet_cell(c) for c in row] for row in rows)
     return out.getvalue()
 
 

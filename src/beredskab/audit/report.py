@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from .._errors import PlanError
+from .._files import atomic_tree
 from .._i18n import DEFAULT_LANG, translator
 from ..loader import display_path
 from ..routing.calendar import ZONE
@@ -106,24 +105,13 @@ def build_report(
     return pages
 
 
+REPORT_MARKER = ".beredskab-report"
+"""The file that marks a folder as a report this tool wrote (and may therefore replace whole)."""
+
+
 def write_report(pages: dict[str, str], out: str | Path) -> list[Path]:
-    """Write the pages into ``out`` (created; pages already there are replaced), all or nothing:
-    they go to a temporary folder beside it first."""
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".beredskab-report-", dir=target.parent))
-    try:
-        for rel, text in pages.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        target.mkdir(exist_ok=True)
-        written = []
-        for rel in pages:
-            dest = target / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, dest)
-            written.append(dest)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Make the folder ``out`` the site of ``pages``, all or nothing: the new site is written
+    beside it and swapped in whole, so ``out`` is at every moment the whole old site or the
+    whole new one (no stale page of an earlier report survives). Raises ``FileProblem`` (an
+    ``OSError``) for a full disk, or for ``out`` being a folder this tool did not write."""
+    return atomic_tree(out, pages, marker=REPORT_MARKER)

@@ -7,12 +7,14 @@ formats are reporters in registries keyed by name (``reporters``).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from .._errors import BeredskabError
+from .._files import FileProblem, describe
 from . import audit, common, init, plans, route, serve, views
 
 __all__ = ["build_parser", "main"]
@@ -69,10 +71,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if isinstance(exc, FileProblem) or exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            # the machine, not a bug: say it plainly (a full disk above all)
+            common.err(describe(exc))
+            return common.EXIT_USAGE
+        return _internal_error(exc)
     except Exception as exc:  # a bug of ours: one line that says so, never a traceback with the caller's data
-        common.err(
-            f"internal error ({type(exc).__name__}); this is a bug in beredskab, not in your input: please "
-            "report it on the issue tracker of the repository you installed beredskab from, with the command "
-            "you ran (and the file, if you can share it)"
-        )
-        return common.EXIT_USAGE
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    common.err(
+        f"internal error ({type(exc).__name__}); this is a bug in beredskab, not in your input: please "
+        "report it on the issue tracker of the repository you installed beredskab from, with the command "
+        "you ran (and the file, if you can share it)"
+    )
+    return common.EXIT_USAGE

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
 
+from .._files import atomic_create, describe
 from . import common
 
 __all__ = ["add_parser", "scaffold"]
@@ -57,11 +59,34 @@ def scaffold(slug: str, *, name: str, kommunekode: int, police_district: str, to
     }
 
 
+_MAX_NAME = 100
+
+
+def _plain_text(option: str, value: str) -> str | None:
+    """Why ``value`` cannot stand as a name in the plan (one line of printable text), or None."""
+    if not value.strip():
+        return f"{option} is empty"
+    if len(value) > _MAX_NAME:
+        return f"{option} is longer than {_MAX_NAME} characters"
+    if not value.isprintable():
+        # a line break or a control character would end the YAML value (or a comment) early
+        return f"{option} must be one line of text, without line breaks or control characters"
+    return None
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     if not SLUG.match(args.slug):
         common.err("SLUG is lower-case letters, digits, - and _, starting with a letter (e.g. vejle)")
         return common.EXIT_USAGE
-    name = args.name or f"{args.slug.replace('-', ' ').replace('_', ' ').title()} Kommune"
+    name = args.name if args.name is not None else f"{args.slug.replace('-', ' ').replace('_', ' ').title()} Kommune"
+    for option, value in (("--name", name), ("--police-district", args.police_district)):
+        why = _plain_text(option, value)
+        if why:
+            common.err(why)
+            return common.EXIT_USAGE
+    if not 101 <= args.kommunekode <= 999:
+        common.err("--kommunekode is a municipality's code, 101-999")
+        return common.EXIT_USAGE
     files = scaffold(
         args.slug,
         name=name,
@@ -71,21 +96,34 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     folder = Path(args.dir)
     targets = {"plan": folder / f"{args.slug}.yaml", "examples": folder / f"{args.slug}.examples.yaml"}
-    existing = [p for p in targets.values() if p.exists()]
+    # lexists: a dangling symbolic link is a name taken too (writing through it would
+    # create a file wherever it points)
+    existing = [p for p in targets.values() if os.path.lexists(p)]
     if existing:
         common.err(f"{existing[0]} exists; init never overwrites a file (choose another SLUG or --dir)")
         return common.EXIT_USAGE
-    folder.mkdir(parents=True, exist_ok=True)
-    for key, path in targets.items():
-        path.write_text(files[key], encoding="utf-8")
-        print(f"wrote {path}")
+    if folder.exists() and not folder.is_dir():
+        common.err(f"--dir {folder} is a file, not a folder")
+        return common.EXIT_USAGE
     precommit = Path(".pre-commit-config.yaml")
-    if precommit.exists():
+    write_precommit = not os.path.lexists(precommit)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # all files or none: each is written whole beside its name, then linked into place
+        new: dict[Path, str | bytes] = {path: files[key] for key, path in targets.items()}
+        if write_precommit:
+            new[precommit] = files["precommit"]
+        atomic_create(new)
+    except OSError as exc:
+        common.err(f"cannot write the plan into {folder}: {describe(exc)}; nothing was written")
+        return common.EXIT_USAGE
+    for path in targets.values():
+        print(f"wrote {path}")
+    if write_precommit:
+        print(f"wrote {precommit} (set repo and rev to where you install beredskab from)")
+    else:
         print(f"{precommit} exists; add these hooks to it:\n")
         print(files["precommit"])
-    else:
-        precommit.write_text(files["precommit"], encoding="utf-8")
-        print(f"wrote {precommit} (set repo and rev to where you install beredskab from)")
     print(f"next: beredskab validate {folder}/ && beredskab test {folder}/")
     return common.EXIT_OK
 

@@ -233,13 +233,14 @@ def _diff_text(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
     return "\n".join(out)
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
-    out = [f"### `{d.a.plan}` → `{d.b.plan}` (compared by {d.by})", ""]
-    out.append(f"A: `{d.a.source}` · B: `{d.b.source}`")
+    # plans, and the file names they come in, arrive in pull requests from outside: every value
+    # drawn from them is written literally, as escaped text (md) or as a code span (code)
+    from ..audit._templates import markdown_cell as md
+    from ..audit._templates import markdown_code as code
+
+    out = [f"### {code(d.a.plan)} → {code(d.b.plan)} (compared by {d.by})", ""]
+    out.append(f"A: {code(d.a.source)} · B: {code(d.b.source)}")
     out.append("")
     if d.same:
         return "\n".join([*out, f"**{SAME}**"])
@@ -252,21 +253,21 @@ def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
             out += ["", f"<details><summary>{title}</summary>", ""]
         out += ["", "| change | path | A | B |", "|---|---|---|---|"]
         for c in changes:
-            a = f"`{_md(_value(c.a, 50))}`" if c.a is not None else ""
-            b = f"`{_md(_value(c.b, 50))}`" if c.b is not None else ""
-            a += f"<br>{c.a_at}" if c.a_at else ""
-            b += f"<br>{c.b_at}" if c.b_at else ""
-            out.append(f"| {c.change} | `{_md(c.path)}` | {a} | {b} |")
+            a = code(_value(c.a, 50), in_table=True) if c.a is not None else ""
+            b = code(_value(c.b, 50), in_table=True) if c.b is not None else ""
+            a += f"<br>{md(c.a_at)}" if c.a_at else ""
+            b += f"<br>{md(c.b_at)}" if c.b_at else ""
+            out.append(f"| {c.change} | {code(c.path, in_table=True)} | {a} | {b} |")
         if title:
             out += ["", "</details>"]
     out += ["", f"**Routing:** {_routing_headline(d)}"]
     for i, r in enumerate(d.behavioural.regions, 1):
         out += [
             "",
-            f"{i}. **{_md(r.summary)}** ({_n(r.situations)} of {_n(d.behavioural.situations)})",
-            f"   - concern: `{json.dumps(r.witness, ensure_ascii=False)}`",
-            f"   - A `{d.a.plan}`: {_md(_actions_text(r.a))}",
-            f"   - B `{d.b.plan}`: {_md(_actions_text(r.b))}",
+            f"{i}. **{md(r.summary)}** ({_n(r.situations)} of {_n(d.behavioural.situations)})",
+            f"   - concern: {code(json.dumps(r.witness, ensure_ascii=False))}",
+            f"   - A {code(d.a.plan)}: {md(_actions_text(r.a))}",
+            f"   - B {code(d.b.plan)}: {md(_actions_text(r.b))}",
         ]
     return "\n".join(out)
 

@@ -7,10 +7,10 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from .._errors import ConcernError, PlanError
+from .._files import FileProblem, open_stream, read_bounded, read_stream_bounded
 from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import load_plan, resolve_plan_path
 from ..plan import Plan
@@ -62,9 +62,15 @@ def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
     if args.event:
         where = "stdin" if args.event == "-" else args.event
         try:
-            data = sys.stdin.buffer.read() if args.event == "-" else Path(args.event).read_bytes()
-        except OSError as exc:
-            raise ConcernError("event", f"cannot read {args.event}: {exc.strerror}") from None
+            # bounded at the source: a device or a huge file costs no more than an event may be
+            if args.event == "-":
+                data = read_stream_bounded(sys.stdin.buffer, MAX_EVENT_BYTES)
+            else:
+                data = read_bounded(args.event, MAX_EVENT_BYTES)
+        except FileProblem as exc:
+            if exc.too_large:
+                raise ConcernError("event", f"{where}: an event is at most {MAX_EVENT_BYTES} bytes") from None
+            raise ConcernError("event", f"cannot read {where}: {exc.reason}") from None
         event = read_event_json(data, where)
         if not isinstance(event, dict):
             raise ConcernError("event", f"the event must be a JSON object, not {_json_type(event)}")
@@ -175,12 +181,12 @@ def cmd_route(args: argparse.Namespace) -> int:
             bad = route_events(plan, sys.stdin.buffer, sys.stdout, "stdin")
         else:
             try:
-                with Path(args.events).open("rb") as stream:
+                with open_stream(args.events) as stream:
                     bad = route_events(plan, stream, sys.stdout, args.events)
             except BrokenPipeError:
                 raise  # the reader went away: main() says so
             except OSError as exc:
-                common.err(f"{args.events}: cannot read: {exc.strerror}")
+                common.err(f"{args.events}: cannot read: {exc.strerror or exc}")
                 return common.EXIT_USAGE
         return common.EXIT_FAIL if bad else common.EXIT_OK
     try:

@@ -43,7 +43,10 @@ examples:
 
 One static site: an index with the comparison matrix and each plan's status, a page per
 plan (routing graph, action card, validation findings, assumptions, legal bases) and, with
---previous, a diff page. Everything is rendered before anything is written.
+--previous, a diff page. Everything is rendered before anything is written, and the new
+site is then swapped in whole: DIR is always all of the old site or all of the new one (no
+stale page of an earlier report stays). DIR must be new, empty, or an earlier report
+(a .beredskab-report file marks one); another folder is refused, never replaced.
 """
 
 _COMPARE_EPILOG = """\
@@ -99,10 +102,15 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .._files import FileProblem
     from ..audit.report import build_report, write_report
 
     pages = build_report(args.paths, previous=args.previous, lang=args.lang, as_of=args.as_of)
-    written = write_report(pages, args.output)
+    try:
+        written = write_report(pages, args.output)
+    except FileProblem as exc:
+        common.err(f"cannot write the report to {args.output}: {exc}; nothing was changed there")
+        return common.EXIT_USAGE
     print(f"{len(written)} page(s) written to {args.output}; open {args.output.rstrip('/')}/index.html")
     return common.EXIT_OK
 

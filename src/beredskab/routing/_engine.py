@@ -15,13 +15,36 @@ threads forever. The traps this module closes, each covered by tests:
 - no API to learn which rule fired: each rule's action records its own index;
 - thread safety: one lock per engine serialises the assert/act sequence; a global lock
   guards ruleset creation and deletion in the shared C tables, and rulesets of collected
-  engines are freed at the next creation (a finalizer may run while that lock is held).
+  engines are freed at the next creation (a finalizer may run while that lock is held);
+- memory kept after ``delete_ruleset``: the core's ``deleteRuleset`` frees the ruleset's
+  pools and the array of session nodes, but not what a session node points to (its
+  message pool, a frame pool per join and per rule, stored messages, its sid; allocated by
+  ``createStateNode`` at the first event): 150 KB to 0.5 MB per engine that ever routed, so
+  every reload leaked its old plans' sessions. Freeing an engine now calls ``delete_state``
+  (``deleteStateNode``) on its session before ``delete_ruleset``. ``createStateNode``
+  leaves the node's action context (two heap pointers) uninitialised, and
+  ``deleteStateNode`` frees them: a session is deleted only after one whole
+  assert/start/complete sequence ran in it (``startActionForState`` set them,
+  ``completeAndStartAction`` freed and cleared them), which every normal route does;
+- a route cut short inside the core (an exception, or a fork while another thread was
+  between two core calls) leaves its event and a started action with a 30 s lease in the
+  session, and the next route then gets no action (a silent catch-all) or the old rule: a
+  session is marked unsettled for the length of each sequence and reset (deleted, or
+  replaced by a fresh sid when deleting is unsafe) before the next route if it never
+  settled;
+- fork: a lock held by another thread when the process forks stays held forever in the
+  child, so the child re-creates the table lock and every engine's lock
+  (``os.register_at_fork``). The core never releases the GIL, so no fork lands inside a
+  core call and its tables are whole in the child; only a route between two core calls is
+  cut short, and the trap above resets its session;
+- a closed engine refuses to route rather than fire a handle the core may have reissued.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import uuid
 import weakref
@@ -41,22 +64,84 @@ class EngineError(RuntimeError):
     """durable-rules failed in a way that is not about the concern (a library fault)."""
 
 
-# Handles of collected engines, freed at the next engine creation. A finalizer runs
-# wherever garbage collection strikes, possibly inside ``RuleEngine.__init__`` while this
-# thread holds ``_TABLE_LOCK``: it must neither take a lock nor call into the core.
-_RETIRED: list[int] = []
+class _Session:
+    """What the core holds for one engine, shared with the engine's finalizer.
+
+    It must not refer to the engine (the finalizer would keep it alive). ``settled``: no
+    assert/act sequence is under way or was cut short in the session. ``cycled``: one whole
+    sequence ran in this sid's session since it was created, so the core has set and cleared
+    its action context and ``delete_state`` frees only what the core allocated.
+    """
+
+    __slots__ = ("closed", "cycled", "handle", "serial", "settled", "sid")
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+        self.serial = 0
+        self.sid = "beredskab"
+        self.settled = True
+        self.cycled = False
+        self.closed = False
+
+    def free(self) -> None:
+        """Delete the session, then the ruleset, from the core (call with ``_TABLE_LOCK`` held)."""
+        if self.cycled:
+            # the ruleset's own deletion would drop the node array but keep what each node holds
+            with contextlib.suppress(Exception):
+                _core.delete_state(self.handle, self.sid)
+        with contextlib.suppress(Exception):
+            _core.delete_ruleset(self.handle)
+
+    def reset(self) -> None:
+        """Start over after a sequence was cut short (call with the engine's lock held)."""
+        deleted = False
+        if self.cycled:
+            try:
+                _core.delete_state(self.handle, self.sid)
+                deleted = True
+            except Exception:  # pragma: no cover - a node that is found is always deletable
+                pass
+        if not deleted:
+            # the node may predate any action context (uninitialised pointers): deleting it
+            # could free garbage, so leave it to the ruleset (a one-off leak) and move on
+            self.serial += 1
+            self.sid = f"beredskab.{self.serial}"
+        self.cycled = False
+        self.settled = True
 
 
-def _retire(handle: int) -> None:
-    _RETIRED.append(handle)  # list.append is atomic: safe from any thread, any moment
+# Sessions of collected or closed engines, freed at the next engine creation. A finalizer
+# runs wherever garbage collection strikes, possibly inside ``RuleEngine.__init__`` while
+# this thread holds ``_TABLE_LOCK``: it must neither take a lock nor call into the core.
+_RETIRED: list[_Session] = []
+
+# Every live engine, so that a forked child can give each a lock no other thread holds.
+_ENGINES: weakref.WeakSet[RuleEngine] = weakref.WeakSet()
+
+
+def _retire(session: _Session) -> None:
+    session.closed = True
+    _RETIRED.append(session)  # list.append is atomic: safe from any thread, any moment
 
 
 def _free_retired() -> None:
-    """Delete retired rulesets from the core's tables (call with ``_TABLE_LOCK`` held)."""
+    """Delete retired sessions and rulesets from the core's tables (call with ``_TABLE_LOCK`` held)."""
     while _RETIRED:
-        handle = _RETIRED.pop()
-        with contextlib.suppress(Exception):
-            _core.delete_ruleset(handle)
+        _RETIRED.pop().free()
+
+
+def _after_fork_in_child() -> None:
+    """Only this thread survives the fork: locks other threads held are held for good."""
+    global _TABLE_LOCK
+    _TABLE_LOCK = threading.Lock()
+    for engine in list(_ENGINES):
+        # a route that thread was in the middle of left its session unsettled: the next
+        # route here resets it
+        engine._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class RuleEngine:
@@ -72,9 +157,8 @@ class RuleEngine:
         self.catch_all = len(conditions)
         self._lock = threading.Lock()
         self._fired: int | None = None
-        # one session per engine: events are consumed by the rule that fires, so the
-        # session never accumulates anything (tests check it stays empty)
-        self._sid = "beredskab"
+        # one session per engine (``_Session.sid``): events are consumed by the rule that
+        # fires, so the session never accumulates anything (tests check it stays empty)
         self._actions: dict[str, Callable[[], None]] = {}
         definition: dict[str, Any] = {}
         for i, expr in enumerate(conditions):
@@ -94,8 +178,14 @@ class RuleEngine:
                 self._ruleset = Ruleset(self.name, None, definition)
             except Exception as exc:  # the core rejects a malformed definition
                 raise EngineError(f"durable-rules rejected the compiled rules: {exc}") from exc
+            _ENGINES.add(self)  # under the lock: WeakSet.add is not atomic
         self._handle: int = self._ruleset._handle
-        self._finalizer = weakref.finalize(self, _retire, self._handle)
+        self._session = _Session(self._handle)
+        self._finalizer = weakref.finalize(self, _retire, self._session)
+
+    @property
+    def _sid(self) -> str:
+        return self._session.sid
 
     def _recorder(self, index: int) -> Callable[..., None]:
         """The rule's action: it records that this rule fired (durable-rules cannot say)."""
@@ -114,19 +204,27 @@ class RuleEngine:
         actions neither read nor change session state.
         """
         with self._lock:
+            session = self._session
+            if session.closed:
+                raise EngineError("the rule engine is closed")
+            if not session.settled:
+                session.reset()
             self._fired = None
+            session.settled = False  # until the sequence below has run to its end
             try:
-                result = _core.assert_event(self._handle, json.dumps(dict(facts, sid=self._sid, engine=self._tag)))
+                result = _core.assert_event(session.handle, json.dumps(dict(facts, sid=session.sid, engine=self._tag)))
                 code, state = result
                 if code == 1:  # MessageNotHandled: the catch-all rule makes this unreachable
+                    session.settled = True  # nothing matched, so nothing was stored or started
                     return self.catch_all
                 if code != 0:  # observed (duplicate id) or deferred: never answer silently
                     raise EngineError(f"durable-rules did not process the event (code {code})")
-                pending = _core.start_action_for_state(self._handle, state)
+                pending = _core.start_action_for_state(session.handle, state)
                 while pending:
                     self._dispatch(pending[1])
-                    follow = _core.complete_and_start_action(self._handle, state)
+                    follow = _core.complete_and_start_action(session.handle, state)
                     pending = (None, follow) if follow else None
+                session.settled = session.cycled = True
             except EngineError:
                 raise
             except Exception as exc:
@@ -152,7 +250,8 @@ class RuleEngine:
             }
 
     def close(self) -> None:
-        """Free the ruleset in the C tables now rather than at garbage collection."""
-        self._finalizer()
+        """Free the session and the ruleset in the C tables now rather than at garbage collection."""
+        with self._lock:  # a route under way in another thread finishes first
+            self._finalizer()
         with _TABLE_LOCK:
             _free_retired()

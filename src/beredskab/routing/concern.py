@@ -168,26 +168,21 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(keep) or "concern"
 
 
-# a key the caller sent is named in an error only when it looks like a field name: a key
-# that is free text (a name, a sentence) could carry what concerns must never carry
-_FIELD_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
-
-
 def _problem_of(err: Any) -> FieldProblem:
     loc = tuple(err["loc"])
     field = _field_name(loc)
     etype = err["type"]
     if etype == "extra_forbidden":
+        # the caller's key is never repeated: a key can be a name or a CPR number as easily
+        # as a misspelt field (``Mohammed_Hansen``, ``cpr_0102031234``); only a known field
+        # name is ever shown, as the did-you-mean
         key = str(loc[-1])
         parent = "findings" if field.startswith("findings") else "concern"
         allowed = list(Findings.model_fields) if parent == "findings" else _CONCERN_FIELDS
-        named = field if _FIELD_LIKE.match(key) else parent
-        what = (
-            "unknown field" if named == field else "an unknown field whose name is not shown (it is not a field name)"
-        )
         return FieldProblem(
-            named,
-            f"{what}; concerns carry facts only (no names, CPR numbers or free text); allowed: {', '.join(allowed)}",
+            parent,
+            "an unknown field (its name is not shown); concerns carry facts only (no names, CPR numbers or "
+            f"free text); allowed: {', '.join(allowed)}",
             suggest(key, allowed),
         )
     if etype == "missing":
@@ -210,7 +205,10 @@ def concern_error(exc: ValidationError) -> ConcernError:
     by_field: dict[str, FieldProblem] = {}
     for err in exc.errors(include_url=False):
         problem = _problem_of(err)
-        by_field.setdefault(problem.field, problem)  # a union reports once per member: keep the first
+        kept = by_field.setdefault(problem.field, problem)  # a union reports once per member: keep the first
+        if kept.suggestion is None and problem.suggestion and err["type"] == "extra_forbidden":
+            # several unknown keys: the one that looks like a misspelt field gives the did-you-mean
+            by_field[problem.field] = problem
 
     def order(p: FieldProblem) -> tuple[int, str]:
         head = p.field.split(".", 1)[0]
@@ -232,6 +230,29 @@ class _TooLongNumber:
 
     def __repr__(self) -> str:
         return "<a number too long for any field>"
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names a key twice (the last would silently win)."""
+
+    def __init__(self, key: str | None) -> None:
+        super().__init__("duplicate key")
+        self.key = key
+
+
+_KNOWN_KEYS = frozenset(_CONCERN_FIELDS) | frozenset(Findings.model_fields)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object from its pairs, refusing a key given twice: ``{"acute": false, "acute": true}``
+    must not route as acute because the last one wins. Only a known field's name is kept
+    for the message."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key if key in _KNOWN_KEYS else None)
+        out[key] = value
+    return out
 
 
 def _bounded_int(text: str) -> int | _TooLongNumber:
@@ -289,7 +310,10 @@ def read_event_json(
     if _json_depth_exceeds(raw, max_depth):
         raise ConcernError("event", f"{place}: nested deeper than {max_depth} levels; a concern nests two")
     try:
-        return json.loads(raw, parse_int=_bounded_int)
+        return json.loads(raw, parse_int=_bounded_int, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        what = f"the field {exc.key!r}" if exc.key else "a field (its name is not shown)"
+        raise ConcernError("event", f"{place}: {what} appears twice in one object; give each field once") from None
     except json.JSONDecodeError as exc:
         line = exc.lineno if first_line is None else first_line + exc.lineno - 1
         raise ConcernError("event", f"{where}:{line}:{exc.colno}: not valid JSON: {exc.msg}") from None

@@ -7,13 +7,22 @@ fires them is a mix this service never needs to risk. A reload therefore runs on
 too: requests wait for it (about 0.1 s for five plans) and never see half a set of plans.
 
 Nothing a caller sent is ever written into a response or a log line: concern errors name
-fields (``ConcernError`` never echoes values), JSON errors name line and column, and an
-internal error answers a bare 500 and logs only the exception's type and frames.
+fields (``ConcernError`` never echoes values), JSON errors name line and column, an
+internal error answers a bare 500 and logs only the exception's type and frames, and the
+access log names the route's template (``/plans/{slug}/route``), never the path as sent.
+
+Routing needs no credentials (the service belongs behind a proxy that authenticates); the
+admin endpoint needs the operator's token (``serve/admin.py``) and is off without one. How
+long a request may take to arrive is bounded here for the body (``serve/middleware.py``)
+and by the server for the head and the number of connections (``serve/server.py``).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import math
+import time
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -34,8 +43,21 @@ from .. import Concern, ConcernError, Decision, Plan, PlanError, Problem, __vers
 from .._errors import suggest
 from ..loader import display_path, load_plan_set
 from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DEPTH, read_event_json
+from .admin import ADMIN_TOKEN_ENV, bearer_check, token_digest
+from .middleware import AccessLog, BodyTimeout, RequestGuard
 
-__all__ = ["MAX_BATCH", "MAX_BATCH_BYTES", "MAX_ROUTE_BYTES", "PlanStore", "create_app", "openapi", "store_of"]
+__all__ = [
+    "DEFAULT_READ_TIMEOUT",
+    "MAX_ADMIN_BYTES",
+    "MAX_BATCH",
+    "MAX_BATCH_BYTES",
+    "MAX_ROUTE_BYTES",
+    "RELOAD_INTERVAL",
+    "PlanStore",
+    "create_app",
+    "openapi",
+    "store_of",
+]
 
 log = logging.getLogger("beredskab.serve")
 
@@ -44,6 +66,14 @@ MAX_BATCH = 1000
 # a concern with every field set is about 400 bytes; 1 KiB each leaves room for whitespace
 MAX_BATCH_BYTES = MAX_BATCH * 1024
 _YIELD_EVERY = 50  # a batch lets other requests in between slices of this many concerns
+DEFAULT_READ_TIMEOUT = 10.0  # seconds a client has for a request head, and again for its body
+MAX_ADMIN_BYTES = 1024  # an admin request's body is not used; it only has to be JSON (see reload)
+# A reload holds the event loop (~0.1 s for five plans, all requests wait), so reloads over
+# HTTP are spaced: at least this many seconds, and nine times the last reload's own time,
+# from the end of one to the start of the next; routing keeps 90% of the loop however
+# often a reload is asked for. SIGHUP is not spaced: the operator owns the process.
+RELOAD_INTERVAL = 1.0
+_RELOAD_SPACING = 9
 _WHERE = "request body"
 
 
@@ -60,6 +90,8 @@ class PlanStore:
     def __init__(self, paths: Sequence[str | Path]) -> None:
         self.paths = [Path(p) for p in paths]
         self._plans: dict[str, Plan] = self._load()
+        self.reloaded_at: float | None = None  # time.monotonic() at the end of the last reload tried
+        self.reload_seconds = 0.0  # how long it took
 
     @property
     def plans(self) -> Mapping[str, Plan]:
@@ -67,8 +99,17 @@ class PlanStore:
 
     def reload(self) -> Mapping[str, Plan]:
         """Load every plan again and serve the new set; PlanError (and the old set kept) otherwise."""
-        plans = self._load()
+        started = time.monotonic()
+        try:
+            plans = self._load()
+        finally:  # a failed reload cost the loop as much: it counts for the spacing too
+            self.reloaded_at = time.monotonic()
+            self.reload_seconds = self.reloaded_at - started
         self._plans = plans  # one assignment: a request sees the old set or the new one
+        # the old set holds reference cycles (plans, compiled rules, engines), so without a
+        # full collection 2-4 old sets wait for the collector at any time (~25 MB over 1,000
+        # reloads instead of ~12 MB); their engines free the C state when collected
+        gc.collect()
         log.info("reloaded %d plan(s): %s", len(plans), ", ".join(f"{s} {p.digest}" for s, p in plans.items()))
         return plans
 
@@ -78,6 +119,13 @@ class PlanStore:
             self.reload()
         except PlanError as exc:
             log.error("reload failed; still serving the previous plans:\n%s", exc)
+
+    def reload_wait(self, interval: float) -> float:
+        """Seconds until an HTTP reload may run again (0 if it may now); see RELOAD_INTERVAL. 0 turns spacing off."""
+        if self.reloaded_at is None or interval <= 0:
+            return 0.0
+        gap = max(interval, _RELOAD_SPACING * self.reload_seconds)
+        return max(0.0, self.reloaded_at + gap - time.monotonic())
 
     def _load(self) -> dict[str, Plan]:
         # one set over all the paths given (not load_plans per folder): a slug used twice is
@@ -221,6 +269,7 @@ def openapi() -> dict[str, Any]:
     body_errors = {
         "400": _json_body(_ref("InvalidConcern"), "the body is not JSON (line and column named) or not UTF-8"),
         "404": unknown,
+        "408": _json_body(error, "the body did not arrive within the read timeout (the connection is closed)"),
         "413": _json_body(error, "the body is too large"),
         "415": _json_body(error, "the body is not application/json"),
         "500": internal,
@@ -289,9 +338,23 @@ def openapi() -> dict[str, Any]:
             "post": {
                 "operationId": "reload",
                 "summary": "Load every plan again; on any problem keep serving the previous plans",
+                "description": f"Needs the operator's admin token (--admin-token-file or {ADMIN_TOKEN_ENV}) "
+                f"as a bearer token; disabled (403) without one. Spaced: at least {RELOAD_INTERVAL:g} s between "
+                "reloads, 429 with Retry-After before that.",
+                "security": [{"adminToken": []}],
+                "requestBody": {
+                    "required": False,
+                    "description": f"not used; if sent, JSON of at most {MAX_ADMIN_BYTES} bytes",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
                 "responses": {
                     "200": _json_body(_ref("Reloaded"), "the new plans are served"),
+                    "401": _json_body(error, "no bearer token, or not the admin token (WWW-Authenticate: Bearer)"),
+                    "403": _json_body(error, "the admin endpoint is disabled: no admin token was set"),
                     "409": _json_body(_ref("ReloadFailed"), "the plans have problems; the previous ones are served"),
+                    "413": _json_body(error, "the body is too large"),
+                    "415": _json_body(error, "the request is not application/json"),
+                    "429": _json_body(error, "a reload ran moments ago; retry after Retry-After seconds"),
                     "500": internal,
                 },
             }
@@ -314,7 +377,10 @@ def openapi() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+        },
     }
 
 
@@ -324,10 +390,11 @@ def openapi() -> dict[str, Any]:
 class _Refusal(Exception):
     """An answer other than 200, raised from the helpers and turned into JSON by one handler."""
 
-    def __init__(self, status: int, payload: dict[str, Any]) -> None:
+    def __init__(self, status: int, payload: dict[str, Any], headers: Mapping[str, str] | None = None) -> None:
         super().__init__(status)
         self.status = status
         self.payload = payload
+        self.headers = headers
 
 
 def _problems_of(exc: ConcernError) -> list[dict[str, Any]]:
@@ -464,9 +531,46 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "plans": len(store_of(request.app).plans)})
 
 
+_DISABLED = (
+    "the admin endpoint is disabled: start the service with --admin-token-file FILE "
+    f"or {ADMIN_TOKEN_ENV} set to enable it (SIGHUP reloads without a token)"
+)
+_REALM = 'Bearer realm="beredskab admin"'
+
+
+def _authorize(request: Request) -> None:
+    """403 if no admin token is set, 401 unless the request carries it as a bearer token."""
+    digest: bytes | None = request.app.state.admin_digest
+    if digest is None:
+        raise _Refusal(403, {"error": _DISABLED})
+    sent = [value for name, value in request.scope["headers"] if name == b"authorization"]
+    verdict = bearer_check(sent, digest)
+    if verdict == "missing":
+        raise _Refusal(
+            401, {"error": "the admin endpoint needs Authorization: Bearer <token>"}, {"www-authenticate": _REALM}
+        )
+    if verdict == "invalid":
+        log.warning("an admin request with a wrong bearer token was refused")
+        raise _Refusal(
+            401,
+            {"error": "the bearer token is not the admin token"},
+            {"www-authenticate": f'{_REALM}, error="invalid_token"'},
+        )
+
+
 async def reload(request: Request) -> Response:
+    # the token first: nothing else of the request is looked at (or its body read) for a
+    # caller without it. Then JSON only: a web page can post a form or text/plain across
+    # sites without a CORS preflight, never application/json (nor the Authorization header)
+    _authorize(request)
+    await _read_body(request, MAX_ADMIN_BYTES)
+    store = store_of(request.app)
+    wait = store.reload_wait(request.app.state.reload_interval)
+    if wait > 0:
+        retry = max(1, math.ceil(wait))
+        raise _Refusal(429, {"error": f"a reload ran moments ago; retry in {retry} s"}, {"retry-after": str(retry)})
     try:
-        plans = store_of(request.app).reload()
+        plans = store.reload()
     except PlanError as exc:
         log.error("reload failed; still serving the previous plans:\n%s", exc)
         payload = {"error": "reload failed; still serving the previous plans", "problems": _plan_problems(exc)}
@@ -487,7 +591,14 @@ def _log_internal(exc: BaseException, where: str) -> None:
 
 def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, _Refusal)
-    return JSONResponse(exc.payload, status_code=exc.status)
+    return JSONResponse(exc.payload, status_code=exc.status, headers=exc.headers)
+
+
+def _body_timeout(request: Request, exc: Exception) -> Response:
+    # closed after the answer: the rest of the body may still come, and would be read as a request
+    assert isinstance(exc, BodyTimeout)
+    payload = {"error": f"the request body did not arrive within {exc.seconds:g} s"}
+    return JSONResponse(payload, status_code=408, headers={"connection": "close"})
 
 
 def _http_error(request: Request, exc: Exception) -> Response:
@@ -531,26 +642,69 @@ class _Guard:
                 await JSONResponse({"error": "internal error"}, status_code=500)(scope, receive, send)
 
 
-def create_app(paths: Sequence[str | Path]) -> Starlette:
-    """The service for the plans in ``paths`` (files or folders), loaded now; PlanError if any has a problem."""
+class _NoRawAccessLine(logging.Filter):
+    """Drops uvicorn's access line, which carries the path and query string as sent.
+
+    ``beredskab serve`` turns that log off; this keeps it off wherever the app runs (a
+    test's uvicorn, an embedding server): the app writes its own line (AccessLog).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def _silence_uvicorn_access_log() -> None:
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _NoRawAccessLine) for f in logger.filters):
+        logger.addFilter(_NoRawAccessLine())
+
+
+def create_app(
+    paths: Sequence[str | Path],
+    *,
+    admin_token: str | None = None,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+    reload_interval: float = RELOAD_INTERVAL,
+) -> Starlette:
+    """The service for the plans in ``paths`` (files or folders), loaded now; PlanError if any has a problem.
+
+    ``admin_token``: the bearer token POST /admin/reload needs (None: the endpoint is
+    disabled). ``read_timeout``: seconds a request body may take to arrive (408 after).
+    ``reload_interval``: the least time between two reloads over HTTP (429 before; 0: no
+    spacing at all, for a test that reloads twice in a row).
+    """
     store = PlanStore(paths)
     document = openapi()
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(document)
 
+    routes = [
+        Route("/plans/{slug}/route", route, methods=["POST"]),
+        Route("/plans/{slug}/route:batch", route_batch, methods=["POST"]),
+        Route("/plans", list_plans, methods=["GET"]),
+        Route("/plans/{slug}", get_plan, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/admin/reload", reload, methods=["POST"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+    ]
+    _silence_uvicorn_access_log()
     app = Starlette(
-        routes=[
-            Route("/plans/{slug}/route", route, methods=["POST"]),
-            Route("/plans/{slug}/route:batch", route_batch, methods=["POST"]),
-            Route("/plans", list_plans, methods=["GET"]),
-            Route("/plans/{slug}", get_plan, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/admin/reload", reload, methods=["POST"]),
-            Route("/openapi.json", openapi_json, methods=["GET"]),
+        routes=routes,
+        # outermost first: the access log sees every answer, the guard refuses before any endpoint runs
+        middleware=[
+            Middleware(AccessLog, routes=routes),
+            Middleware(RequestGuard, read_timeout=read_timeout),
+            Middleware(_Guard),
         ],
-        middleware=[Middleware(_Guard)],
-        exception_handlers={_Refusal: _refused, HTTPException: _http_error, Exception: _internal},
+        exception_handlers={
+            _Refusal: _refused,
+            BodyTimeout: _body_timeout,
+            HTTPException: _http_error,
+            Exception: _internal,
+        },
     )
     app.state.store = store
+    app.state.admin_digest = token_digest(admin_token) if admin_token is not None else None
+    app.state.reload_interval = reload_interval
     return app

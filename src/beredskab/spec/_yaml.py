@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .._files import FileProblem, read_bounded
 from .._problems import Problem
 
 MAX_BYTES = 1024 * 1024
@@ -74,34 +75,25 @@ def _position_of_offset(text: str, offset: int) -> tuple[int, int]:
 
 
 def read_text(path: Path, display: str) -> str:
-    """The file's text, or YamlProblems for size, missing file, encoding and tabs."""
+    """The file's text, or YamlProblems for size, missing file, kind of file, encoding and tabs.
+
+    Read through the one bounded reader: a device, a FIFO or a huge sparse file costs no
+    more than the limit (see ``beredskab._files``)."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise YamlProblems([_problem(display, 1, 1, "BK000", f"cannot read file: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise YamlProblems(
-            [
-                _problem(
-                    display,
-                    1,
-                    1,
-                    "BK005",
-                    f"file is {size} bytes; plans are limited to {MAX_BYTES} bytes (1 MiB)",
-                )
-            ]
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblems([_problem(display, 1, 1, "BK000", f"cannot read file: {exc.strerror}")]) from None
+        raw = read_bounded(path, MAX_BYTES)
+    except FileProblem as exc:
+        if exc.too_large:
+            raise YamlProblems(
+                [_problem(display, 1, 1, "BK005", f"file is larger than {MAX_BYTES} bytes (1 MiB)")]
+            ) from None
+        raise YamlProblems([_problem(display, 1, 1, "BK000", f"cannot read file: {exc.reason}")]) from None
     return decode(raw, display)
 
 
 def decode(raw: bytes, display: str) -> str:
     """UTF-8 text without BOM and without tabs, or YamlProblems naming where."""
     if len(raw) > MAX_BYTES:
-        raise YamlProblems([_problem(display, 1, 1, "BK005", f"file is {len(raw)} bytes; the limit is 1 MiB")])
+        raise YamlProblems([_problem(display, 1, 1, "BK005", f"file is larger than {MAX_BYTES} bytes (1 MiB)")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -3,11 +3,13 @@
 A quote is the sentence of the plan's own text that a fact rests on; one that is not in the
 text (a paraphrase, a translation, a slip) lets a reviewer believe the text says what it
 does not. When ``document.text`` names the document as a plain-text file (UTF-8, relative
-to the plan file), every ``source.quote`` is looked up in it: spacing and line breaks may
+to the plan file, in the plan's folder or below it), every ``source.quote`` is looked up in it: spacing and line breaks may
 differ, nothing else. A quote whose ``source.seed`` names another text is looked up in the
 file of that name beside the plan's text, when there is one. Without ``document.text`` (a
 plan known by its title or URL only) nothing is checked. The text file itself must exist
-and be UTF-8 (reported at ``document.text``).
+and be UTF-8 (reported at ``document.text``). A text outside the plan's folder tree (``../``,
+an absolute path, a link leading out) is never read: a plan in a pull request must not be
+able to test what another file on the machine contains.
 
 Fix: copy the sentence from the text as it stands, or, if the text does not say it, mark
 the value ``assumed: true`` with a note.
@@ -37,6 +39,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..._files import read_bounded
 from ..._problems import Draft
 from ...spec._yaml import iter_paths
 from ..context import CheckContext
@@ -50,12 +53,17 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _confined(folder: Path, name: str) -> Path | None:
+    """``folder / name`` if it resolves (links followed) inside ``folder``, else None."""
+    root = folder.resolve()
+    candidate = (folder / name).resolve()
+    return candidate if candidate != root and candidate.is_relative_to(root) else None
+
+
 def _read(path: Path) -> str | None:
-    """The normalised text, or None if it cannot be read as UTF-8 text of a sane size."""
+    """The normalised text, or None if it is not a regular UTF-8 text file of a sane size."""
     try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
-            return None
-        return _norm(path.read_bytes().decode("utf-8-sig"))
+        return _norm(read_bounded(path, MAX_TEXT_BYTES).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -67,10 +75,17 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     plan_file = Path(ctx.document.file)
     if not plan_file.is_file():  # a plan from a git revision or from memory: no folder to look in
         return
-    text_path = plan_file.parent / document.text
+    text_path = _confined(plan_file.parent, document.text)
+    if text_path is None:
+        message = (
+            f"the plan's text file {document.text!r} is outside the plan's folder; name a file in the "
+            "plan's folder or below it (quotes are not checked)"
+        )
+        yield Draft(("document", "text"), message)
+        return
     own = _read(text_path)
     if own is None:
-        why = "does not exist" if not text_path.exists() else "cannot be read as UTF-8 text (at most 4 MiB)"
+        why = "does not exist" if not text_path.exists() else "is not a UTF-8 text file of at most 4 MiB"
         yield Draft(("document", "text"), f"the plan's text file {document.text!r} {why}; quotes are not checked")
         return
     others: dict[str, str | None] = {}
@@ -82,8 +97,8 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             text: str | None = own
         else:
             if seed not in others:
-                candidate = text_path.parent / str(seed)
-                others[seed] = _read(candidate) if candidate.is_file() else None
+                candidate = _confined(plan_file.parent, str(Path(document.text).parent / str(seed)))
+                others[seed] = _read(candidate) if candidate is not None else None
             text = others[seed]
         if text is not None and _norm(value["quote"]) not in text:
             where = document.text if text is own else str(seed)
