@@ -60,21 +60,8 @@ def test_minimal_plan_against_itself(minimal_plan: beredskab.Plan) -> None:
 def test_koege_and_randers_on_a_saturday(plans: dict[str, beredskab.Plan]) -> None:
     """Køge's children's services act from Monday; Randers sends the concern to the national hotline now."""
     koege, randers = plans["koege"], plans["randers"]
-    result = behavioural_diff(koege, randers, by="role", as_of=AS_OF)
-    found = []
-    for region in result.regions:
-        w = region.witness
-        at = dt.datetime.fromisoformat(w["received_at"])
-        if w["acute"] or w.get("step", "intake") != "intake" or at.weekday() != 5 or not (w["age"] or 0) <= 16:
-            continue
-        a_kinds = {x.kind for x in region.a.next}
-        b_kinds = {x.kind for x in region.b.next}
-        if "children_services" in a_kinds and b_kinds == {"national_hotline"}:
-            found.append(region)
-    assert found, [r.summary for r in result.regions]
-    region = found[0]
-    assert min(_hours(x.wait) for x in region.a.next) >= 44
-    assert [x.wait for x in region.b.next] == ["PT0S"]
+    # (the region is small: since the plans' round-3 fixes it is no longer among the 50 largest the
+    # diff lists, so it is found in the full partition below)
     # the same holds for a real 16-year-old at Saturday noon, and that concern lies in a listed region's box
     a, b = koege.route(SATURDAY_16), randers.route(SATURDAY_16)
     assert a.next[0].kind == "children_services"

@@ -219,7 +219,8 @@ def test_parallel_hand_overs_are_one_edge_listing_each_actor_once(plans: dict[st
     assert label.count(actors["alarm_112"].name[:20]) == 1
     assert label.count(actors["police_114"].name[:20]) == 1
     assert "(emergency)" in label and "(police)" in label
-    assert "2 rules" in label
+    # acute inside and outside hours, and the police's own non-acute intake (l.315 of the text)
+    assert "3 rules" in label
     assert "acute" in label
 
 
@@ -325,6 +326,8 @@ def revised(plans: dict[str, beredskab.Plan]) -> beredskab.Plan:
 
     def edit(data: dict[str, Any]) -> None:
         _rule(data, "police-security-threat-pet")["next"][0]["step"] = "police_case"
+        # ready to act with a threat: the police case and PET's hand-over; PET's goes to the police case too
+        _rule(data, "police-ready-to-act-security-threat")["next"][1]["step"] = "police_case"
         data["rules"] = [r for r in data["rules"] if r["id"] != "infohus-irrelevant-closed"]
 
     return _modified(plans["koege"], edit)

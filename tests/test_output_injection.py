@@ -148,8 +148,8 @@ def test_diff_markdown_keeps_backticks_in_their_code_spans(
         tmp_path,
         {
             "    name: Infohus Køge (Infohus kommune – Køge)": f"Infohus {BREAKOUT}",
-            "    explanation: Akut bekymring uden for kommunens åbningstid - ring til politiet på 112/114; "
-            "politiet håndterer henvendelsen alene.": f"``{BREAKOUT}``",
+            "    explanation: Akut bekymring (forestående eller allerede udførte ulovlige handlinger) uden for "
+            "kommunens åbningstid - ring til politiet på 112/114; politiet håndterer henvendelsen alene.": f"``{BREAKOUT}``",
         },
         # the file name is the pull request's too: it stands in the header and beside each change
         name="koege` <img src=x onerror=alert(1)> `.yaml",

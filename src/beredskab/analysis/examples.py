@@ -44,7 +44,7 @@ class ExpectedAction(BaseModel):
     contacts: list[str] | None = Field(default=None, description="Each as 'channel:value', in order.")
     available_from: AwareDatetime | None = None
     act_by: AwareDatetime | Literal["none"] | None = None
-    role: Literal["primary", "escalation"] | None = None
+    role: Literal["primary", "escalation", "way_in"] | None = None
 
 
 class Expectation(BaseModel):

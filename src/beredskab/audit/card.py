@@ -90,6 +90,7 @@ class Entry:
     assumed: bool = False
     note: str | None = None  # e.g. "not named in this plan"
     mark: str = ""  # A, B, ...: how a row's cells refer to it when the row has several
+    way_in: bool = False  # the router's national way in: on one line, it is no part of the plan
 
 
 @dataclass(frozen=True)
@@ -437,6 +438,11 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
             for a in decision.next:
                 if a.actor not in entries:
                     entries[a.actor] = b.entry(a)
+                    if a.role == "way_in":
+                        # the router's national way in, where the plan gives the receivers no contact
+                        note = _("a way in; not in this plan")
+                        entries[a.actor] = dataclasses.replace(entries[a.actor], assumed=True, note=note, way_in=True)
+                        b.assumptions.add(True, "way_in", a.actor, _("{name} as a way in").format(name=a.name))
             for a in decision.notify:
                 b.actor(a.actor, b.actors[a.actor])
             statuses = tuple(
@@ -466,8 +472,9 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
 
     # 4. the national hotline
     hotline: Entry | None = None
+    named = {*plan.actors, *plan.national_actors}  # not the ways in the router adds to any plan
     for aid, actor in plan.compiled.actors.items():
-        if actor.kind == ActorKind.NATIONAL_HOTLINE:
+        if aid in named and actor.kind == ActorKind.NATIONAL_HOTLINE:
             hotline = b.catalogue_entry(aid, actor, None)
             break
     else:
@@ -475,6 +482,10 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
             if actor.kind == ActorKind.NATIONAL_HOTLINE:
                 hotline = b.catalogue_entry(aid, actor, _("not named in this plan"))
                 break
+    if any(e.way_in and e.name == hotline.name for row in rows for e in row.contacts if hotline is not None):
+        # the table already gives the hotline, with its number, as the way in of every row that
+        # needs one: a box repeating it would only push the card onto a second page
+        hotline = None
 
     doc = plan.document
     date_label, date_value = None, None

@@ -374,8 +374,11 @@ class Action(BaseModel):
         description="When the actor can first act: received_at when open then, else its next opening (Copenhagen offset)."
     )
     act_by: dt.datetime | None = Field(default=None, description="The deadline where the plan sets one, else null.")
-    role: Literal["primary", "escalation"] = Field(
-        default="primary", description="escalation: stands in while the primary actor is closed."
+    role: Literal["primary", "escalation", "way_in"] = Field(
+        default="primary",
+        description="escalation: stands in while the primary actor is closed; way_in: a national line (the "
+        "national hotline, or the police's 114) offered because the plan gives no usable contact for whoever "
+        "receives the concern (an assumption, listed in assumptions).",
     )
     escalation: list[EscalationNote] = Field(
         default_factory=list, description="Whom to escalate to if the deadline passes."

@@ -22,7 +22,7 @@ from typing import Any
 
 from .._errors import ConcernError, suggest
 from ..spec.model import ActionSpec, Actor, CatchAll, NationalCatalogue, PlanSpec, Rule, Schedule
-from ..spec.vocabulary import FINDINGS
+from ..spec.vocabulary import FINDINGS, ActorKind, Channel, Reporter
 from ._engine import RuleEngine
 from ._fast import construct
 from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
@@ -55,6 +55,28 @@ class _CompiledAction:
     contacts: tuple[ContactPoint, ...]
     escalations_closed: tuple[_CompiledAction, ...]
     escalations_deadline: tuple[tuple[str, str], ...]  # (actor id, name)
+    # per contact: None for a written channel (read whenever the actor opens), else the
+    # schedule a phone or meeting is answered on (the contact's own, else the actor's)
+    answered_on: tuple[CompiledSchedule | None, ...]
+
+    def reachable(self, available: dt.datetime) -> bool:
+        """Whether someone can reach this actor by one of its contacts for it to act at ``available``.
+
+        An employee's own line manager needs no contact in the plan: the employee reaches
+        them at work (Randers: employees go to their manager first)."""
+        return self.actor.kind is ActorKind.LINE_MANAGER or any(
+            s is None or s.is_open(available) for s in self.answered_on
+        )
+
+
+WRITTEN_CHANNELS = frozenset({Channel.EMAIL, Channel.WEB, Channel.POST})
+# the national ways in every municipality has (domain: national actors), offered when a plan
+# names no usable contact for whoever receives a non-acute concern: the hotline while it is
+# open, the police's non-emergency line otherwise
+WAY_IN_OPEN, WAY_IN_ALWAYS = "national_hotline", "police_114"
+# reporters who hand a concern over between authorities, by their own channels: the way in
+# is for a worried person (an employee, a citizen, a relative)
+_AUTHORITIES = frozenset({Reporter.POLICE, Reporter.HOTLINE})
 
 
 @dataclass(frozen=True)
@@ -81,7 +103,10 @@ class CompiledPlan:
         self.slug = plan.municipality.slug
         self.plan = plan
         self.digest = plan_digest(plan)
-        self.actors: dict[str, Actor] = {**{n: national.actors[n] for n in plan.national_actors}, **plan.actors}
+        # every actor a Decision can name: the plan's, the national ones it lists, and the
+        # national ways in the router offers any plan (see WAY_IN_OPEN)
+        national_ids = dict.fromkeys((*plan.national_actors, WAY_IN_OPEN, WAY_IN_ALWAYS))
+        self.actors: dict[str, Actor] = {**{n: national.actors[n] for n in national_ids}, **plan.actors}
         specs: dict[str, Schedule] = {**national.schedules, **plan.schedules}
         self.schedules = {sid: CompiledSchedule(sid, s) for sid, s in specs.items()}
         self.steps = dict(plan.steps)
@@ -93,6 +118,9 @@ class CompiledPlan:
             elif band.min is not None and band.max is not None:
                 for age in range(band.min, band.max + 1):
                     self._band_by_age[age] = bid
+        self._ways_in = tuple(
+            self._compile_action(ActionSpec(actor=aid, step="intake")) for aid in (WAY_IN_OPEN, WAY_IN_ALWAYS)
+        )
         self.rules = [self._compile_rule(r.id, r) for r in plan.rules]
         self.catch_all = self._compile_rule(CATCH_ALL_ID, plan.catch_all)
         used = read_keys(r.when for r in plan.rules)
@@ -121,10 +149,10 @@ class CompiledPlan:
     def _compile_action(self, spec: ActionSpec, step: str | None = None, via: Any = None) -> _CompiledAction:
         actor = self.actors[spec.actor]
         channels = via if via is not None else spec.via
-        contacts = tuple(
-            ContactPoint.model_construct(channel=c.channel, value=c.value, label=c.label)
-            for c in actor.contacts
-            if channels is None or c.channel in channels
+        chosen = [c for c in actor.contacts if channels is None or c.channel in channels]
+        contacts = tuple(ContactPoint.model_construct(channel=c.channel, value=c.value, label=c.label) for c in chosen)
+        answered_on = tuple(
+            None if c.channel in WRITTEN_CHANNELS else self.schedules[c.schedule or actor.schedule] for c in chosen
         )
         closed = tuple(
             self._compile_action(ActionSpec(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via)
@@ -132,7 +160,7 @@ class CompiledPlan:
             if e.on == "closed"
         )
         deadline = tuple((e.actor, self.actors[e.actor].name) for e in spec.escalation if e.on == "deadline_passed")
-        return _CompiledAction(spec, actor, self.schedules[actor.schedule], contacts, closed, deadline)
+        return _CompiledAction(spec, actor, self.schedules[actor.schedule], contacts, closed, deadline, answered_on)
 
     def _compile_rule(self, rid: str, rule: Rule | CatchAll) -> _CompiledRule:
         source = SourceRef.model_construct(
@@ -147,19 +175,20 @@ class CompiledPlan:
         assumptions: list[str] = []
         if rule.assumed:
             assumptions.append(f"rule {rid}: {rule.note}")
-        seen: set[str] = set()
         for act in nxt + notify + tuple(e for a in nxt + notify for e in a.escalations_closed):
-            if act.actor.assumed and act.spec.actor not in seen:
-                assumptions.append(f"{act.actor.name}: {act.actor.note}")
-            if act.schedule.assumed and act.schedule.id not in seen:
-                assumptions.append(f"{act.schedule.spec.name or act.schedule.id}: {act.schedule.spec.note}")
-            seen.update({act.spec.actor, act.schedule.id})
+            assumptions.extend(_assumed_parts(act))
             if act.spec.deadline is not None and act.spec.deadline.assumed:
                 assumptions.append(f"deadline for {act.actor.name}: {act.spec.deadline.note}")
             for esc in act.spec.escalation:
                 if esc.assumed:
                     target = self.actors[esc.actor].name
                     assumptions.append(f"escalation from {act.actor.name} to {target} ({esc.on}): {esc.note}")
+        for basis in rule.legal_basis:
+            declared = self.plan.legal_bases.get(basis)
+            if declared is not None and declared.assumed:
+                # the answer names this law: that the text rests on it is as much an assumption
+                assumptions.append(f"legal basis {basis.value}: {declared.note}")
+        # an actor or schedule shared by several actions is listed once
         return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)))
 
     # -- routing
@@ -324,6 +353,14 @@ class CompiledPlan:
         nxt = self._actions(compiled.next, concern, lines, when)
         notify = self._actions(compiled.notify, concern, lines, when)
         path = self.expected_path(nxt[0].step, facts)
+        assumptions = list(compiled.assumptions)
+        if (
+            not concern.acute
+            and concern.step == "intake"
+            and concern.reporter not in _AUTHORITIES
+            and not self._reachable(compiled, nxt, when)
+        ):
+            nxt.append(self._way_in(compiled, concern, lines, assumptions, when))
         decision: Decision = construct(
             Decision,
             {
@@ -337,11 +374,59 @@ class CompiledPlan:
                 "explanation": lines,
                 "catch_all": is_catch_all,
                 "received_at": concern.received_at.astimezone(ZONE),
-                "assumptions": list(compiled.assumptions),
+                "assumptions": assumptions,
                 "plan_digest": self.digest,
             },
         )
         return decision
+
+    def _reachable(self, compiled: _CompiledRule, nxt: list[Action], when: tuple[dt.date, int]) -> bool:
+        """Whether the worried person can reach anyone in ``nxt`` to act, now or when they open."""
+        by_actor = {a.spec.actor: a for a in compiled.next}
+        for a in compiled.next:
+            if not a.schedule.open_at(*when):
+                by_actor.update((e.spec.actor, e) for e in a.escalations_closed)
+        return any(by_actor[action.actor].reachable(action.available_from) for action in nxt)
+
+    def _way_in(
+        self,
+        compiled: _CompiledRule,
+        concern: Concern,
+        lines: list[str],
+        assumptions: list[str],
+        when: tuple[dt.date, int],
+    ) -> Action:
+        """The national way in offered where the plan names no usable contact (an assumption, said so)."""
+        hotline, police = self._ways_in
+        chosen = hotline if hotline.schedule.open_at(*when) else police
+        action = self._action(chosen, concern, "way_in", lines, when)
+        receivers = ", ".join(dict.fromkeys(a.actor.name for a in compiled.next))
+        lines.append(
+            f"The plan gives no contact by which {receivers} can be reached: {chosen.actor.name} can be reached "
+            "now and takes the concern in meanwhile."
+        )
+        assumptions.append(
+            f"{chosen.actor.name} as a way in: the plan gives no usable contact for {receivers}; the national "
+            "ways in (the national hotline while it is open, the police's 114 otherwise) are offered instead."
+        )
+        assumptions.extend(a for a in _assumed_parts(chosen) if a not in assumptions)
+        return action
+
+
+def _assumed_parts(act: _CompiledAction) -> list[str]:
+    """The action's actor, schedule and shown contacts where the plan (or the national catalogue) assumes them."""
+    out = []
+    if act.actor.assumed:
+        out.append(f"{act.actor.name}: {act.actor.note}")
+    if act.schedule.assumed:
+        out.append(f"{act.schedule.spec.name or act.schedule.id}: {act.schedule.spec.note}")
+    shown = {(c.channel, c.value) for c in act.contacts}
+    out.extend(
+        f"{act.actor.name}, {c.channel.value} {c.value}: {c.note}"
+        for c in act.actor.contacts
+        if c.assumed and (c.channel, c.value) in shown
+    )
+    return out
 
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -80,6 +80,7 @@ class LegalBasis(StrEnum):
     SEL_12B = "SEL-12b"
     BL_15_3 = "BL-15-3"
     BL_UNDERRETNING = "BL-underretning"
+    BL_STOETTE = "BL-stoette"
     RPL_115 = "RPL-115"
     DBL_8 = "DBL-8"
     LAB_9B_12 = "LAB-9b-12"

@@ -2,7 +2,8 @@
 
 Concerns about a child under 18 are reported to the municipality as an *underretning*
 (Barnets Lov), and the plan itself rests on Barnets Lov § 15, stk. 3. For every age band
-entirely under 18 some rule that can hold for that band must cite ``BL-underretning`` or
+entirely under 18 some rule that can hold for that band must cite ``BL-underretning``,
+``BL-stoette`` or
 ``BL-15-3`` in its ``legal_basis``. A band that spans 18 (e.g. 15-25) is reported as
 well: no rule can then treat its children under Barnets Lov and its adults under
 Serviceloven § 12 b. The unknown-age band and bands of adults only (``min`` 18 or more,
@@ -45,7 +46,7 @@ from ..space import satisfying
 
 CODE = "BK701"
 
-BARNETS_LOV = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_15_3})
+BARNETS_LOV = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_STOETTE, LegalBasis.BL_15_3})
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:

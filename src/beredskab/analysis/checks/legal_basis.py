@@ -12,8 +12,8 @@ the rule can decide:
   an acute concern is not in itself a terrorism case;
 - ``SEL-12b`` (counselling of persons over 18) not on a rule that can decide a concern
   about someone under 18;
-- ``BL-underretning`` and ``BL-15-3`` (children under 18) not on a rule that can decide
-  a concern about someone of 18 or over.
+- ``BL-underretning``, ``BL-stoette`` and ``BL-15-3`` (children under 18) not on a rule that
+  can decide a concern about someone of 18 or over.
 
 Each fault is an error, and a warning where the rule itself is ``assumed: true`` (the
 plan already says that the rule is not the text's). Reported at the cited id.
@@ -57,7 +57,7 @@ from ..space import satisfying
 CODE = "BK705"
 
 THREAT = finding_key("security_threat")
-CHILDREN = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_15_3})
+CHILDREN = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_15_3, LegalBasis.BL_STOETTE})
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
@@ -74,7 +74,8 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             {LegalBasis.SEL_12B: "counselling of persons over 18"},
             under_18,
             "someone under 18",
-            "narrow the rule's age_band to adults, or cite the children's basis (BL-underretning)",
+            "narrow the rule's age_band to adults, or cite the children's basis (BL-underretning; "
+            "BL-stoette for measures)",
         ),
         (
             {b: "children under 18" for b in CHILDREN},
