@@ -207,7 +207,7 @@ def test_validate_checks_examples_against_their_plan(tmp_path: Path, capsys: pyt
     lines = text.splitlines()
     line = next(i for i, t in enumerate(lines, 1) if "actor: alarm_113" in t)
     col = lines[line - 1].index("actor") + 1
-    assert main(["validate", str(examples)]) == 1
+    assert main(["validate", "--lang", "en", str(examples)]) == 1
     out = capsys.readouterr().out
     expected = (
         f"{examples}:{line}:{col}: error BK208 actor 'alarm_113' is not in plan 'koege' (did you mean 'alarm_112'?)"

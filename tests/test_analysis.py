@@ -87,7 +87,7 @@ def _without_rule(path: Path, index: int, tmp: Path) -> Path:
 
 
 def _problems(path: Path) -> list[beredskab.Problem]:
-    return list(beredskab.validate([path], as_of=AS_OF).problems)
+    return list(beredskab.validate([path], as_of=AS_OF, lang="en").problems)
 
 
 @settings(
@@ -151,7 +151,7 @@ def test_a_long_enough_promise_is_kept(tmp_path: Path) -> None:
 def test_validate_cli_reports_gap_counterexample_that_route_reproduces(tmp_path: Path, capsys: Any) -> None:
     from beredskab.cli import main
 
-    code = main(["validate", str(MINIMAL), "--format", "json", "--as-of", "2026-11-22"])
+    code = main(["validate", "--lang", "en", str(MINIMAL), "--format", "json", "--as-of", "2026-11-22"])
     assert code == 1
     report = json.loads(capsys.readouterr().out)
     gaps = [p for p in report["problems"] if p["code"] == "BK401"]

@@ -93,15 +93,16 @@ def test_the_koege_card_shows_112_114_and_the_infohus_mail_in_danish(plans: dict
     page = render_card(plans["koege"], "html", as_of=MONDAY)
     parsed = _parse(page)
     acute = parsed.section("acute")
-    assert "112" in acute and "114" in acute
+    assert "112" in acute and "114" not in acute  # 114 is the police's non-emergency line
+    assert parsed.section("non-emergency") == "Politiets ikke-akutte nummer: 114 *"
     assert "infohuskoege@koege.dk" in parsed.section("not-acute")
     assert "<h1>Er du bekymret?</h1>" in page and 'lang="da"' in page
     assert "Are you worried" not in page and "Not acute" not in page
     # the municipality, the plan and its revision date
     assert "Køge Kommune" in page and "Handleplan for Infohus Køge 2024-2027" in page
     assert "revideret januar 2024" in " ".join(" ".join(parsed.text).split())
-    # the hours in words, from the plan's (assumed) municipal schedule
-    assert "man-tor 8-15, fre 8-13" in page
+    # the hours in words, from the plan's (assumed) municipal schedule, marked where shown
+    assert "Åbent (antaget)<sup" in page and "*</sup>: man-tor 8-15, fre 8-13" in page
     # what happens next: the plan's step names along the expected course
     course = parsed.section("next")
     for step in ("reception", "police_assessment", "infohus_assessment"):
@@ -112,8 +113,9 @@ def test_english_on_request(plans: dict[str, beredskab.Plan]) -> None:
     page = render_card(plans["koege"], "html", lang="en", as_of=MONDAY)
     assert "<h1>Are you worried?</h1>" in page and 'lang="en"' in page
     # the card's own words are English; the plan's text stays as the plan writes it
-    assert "Er du bekymret?" not in page and "Ikke akut" not in page and "Åbent:" not in page
-    assert "Mon-Thu 8-15, Fri 8-13" in page
+    assert "Er du bekymret?" not in page and "Ikke akut" not in page and "Åbent" not in page
+    assert "Mon-Thu 8-15, Fri 8-13" in page and "Open (assumed)" in page
+    assert "The police's non-emergency number: 114" in " ".join(_parse(page).section("non-emergency").split())
     assert "112" in page and "114" in page and "infohuskoege@koege.dk" in page
     md = render_card(plans["koege"], "markdown", lang="en", as_of=MONDAY)
     assert md.startswith("# Are you worried?") and "# Er du bekymret?" not in md
@@ -171,16 +173,167 @@ def test_the_not_acute_cells_follow_routing(plans: dict[str, beredskab.Plan]) ->
     assert "Mens de har lukket:" in kbh and "4174 9090" in kbh
 
 
-def test_the_national_hotline_and_114_come_from_the_catalogue_when_the_plan_lacks_them(
+def test_the_national_hotline_comes_from_the_catalogue_when_the_plan_lacks_it(
     plans: dict[str, beredskab.Plan],
 ) -> None:
     koege = _parse(render_card(plans["koege"], "html", as_of=MONDAY))
     assert "4174 9090" in koege.section("hotline") and "nævnes ikke i denne plan" in koege.section("hotline")
     randers = _parse(render_card(plans["randers"], "html", as_of=MONDAY))
     assert "4174 9090" in randers.section("hotline") and "nævnes ikke" not in randers.section("hotline")
-    # Herning's plan routes acute concerns to 112 only: 114 is shown from the catalogue, marked
-    herning = _parse(render_card(plans["herning"], "html", as_of=MONDAY)).section("acute")
-    assert "114" in herning and "nævnes ikke i denne plan" in herning
+
+
+# --- issue 18: the card is honest where it shows things -------------------------------------
+
+
+def test_112_alone_is_acute_and_114_only_where_the_plan_lists_it(
+    plans: dict[str, beredskab.Plan], minimal_plan: beredskab.Plan
+) -> None:
+    for slug in SLUGS:
+        plan = plans[slug]
+        listed = card_module._plan_lists(plan, "police_114")
+        assert listed == (slug == "koege"), slug  # only Køge's plan lists police_114
+        for lang in ("da", "en"):
+            page = render_card(plan, "html", lang=lang, as_of=MONDAY)
+            parsed = _parse(page)
+            acute = parsed.section("acute")
+            assert "112" in acute and "114" not in acute, (slug, lang)
+            assert ("non-emergency" in parsed.by_id) == listed, (slug, lang)
+            md = render_card(plan, "markdown", lang=lang, as_of=MONDAY)
+            heading = next(line for line in md.splitlines() if line.startswith("## "))
+            assert heading.endswith(": 112") and "114" not in heading, (slug, lang)
+            assert ("114" in md) == listed, (slug, lang)
+            assert ("114" in page) == listed, (slug, lang)
+    md = render_card(plans["koege"], "markdown", as_of=MONDAY)
+    assert "Politiets ikke-akutte nummer: **114**\\*" in md
+    en = _parse(render_card(plans["koege"], "html", lang="en", as_of=MONDAY)).section("non-emergency")
+    assert en == "The police's non-emergency number: 114 *"
+    # a plan that lists police_114 and routes an acute concern to it: still not an acute number
+    assert not card_module._plan_lists(minimal_plan, "police_114")
+
+    def route_to_114(data: dict[str, Any]) -> None:
+        data["national_actors"].append("police_114")
+        data["rules"][0]["next"].append({"actor": "police_114", "step": "police_assessment"})
+
+    routed = _with(minimal_plan, route_to_114)
+    assert card_module._plan_lists(routed, "police_114")
+    parsed = _parse(render_card(routed, "html", as_of=MONDAY))
+    assert "114" not in parsed.section("acute") and "114" in parsed.section("non-emergency")
+
+
+def test_assumed_hours_are_marked_where_they_are_shown(
+    plans: dict[str, beredskab.Plan], minimal_plan: beredskab.Plan
+) -> None:
+    # Randers: Infohus Randers' hours are assumed, marked beside them; the line manager has
+    # assumed hours and no contact: the card claims no hours for the manager at all
+    page = render_card(plans["randers"], "html", as_of=MONDAY)
+    table = _parse(page).section("not-acute")
+    assert "Åbent (antaget) * : man-tor 8-15, fre 8-13" in table
+    assert "Åbent: man-tor" not in table
+    manager = table.split("Nærmeste leder", 1)[1].split("Infohus Randers", 1)[0]
+    assert "Åbningstid: står ikke i planen" in manager and "8-15" not in manager
+    # the hotline's hours are quoted from the catalogue: no mark
+    assert "Åbent: alle dage 8-22" in table
+    md = render_card(plans["randers"], "markdown", as_of=MONDAY)
+    assert "Åbent (antaget)\\*: man-tor 8-15, fre 8-13" in md
+    assert "- (A) **Nærmeste leder**\n  - *Ingen kontakt i planen.*\n  - *Åbningstid: står ikke i planen*\n" in md
+    assert "- Åbent: man-tor" not in md
+    en = render_card(plans["randers"], "markdown", lang="en", as_of=MONDAY)
+    assert "Open (assumed)\\*: Mon-Thu 8-15, Fri 8-13" in en and "*Hours: not in the plan*" in en
+    # no card claims assumed hours as a fact
+    for slug in SLUGS:
+        for fmt in CARD_FORMATS:
+            text = render_card(plans[slug], fmt, as_of=MONDAY)  # type: ignore[arg-type]
+            assert "Åbent: man-tor" not in text, (slug, fmt)
+
+    # cited hours stay a plain "Open:"; a contact's own assumed hours are marked too
+    def cite(data: dict[str, Any]) -> None:
+        hours = data["schedules"]["municipal_hours"]
+        hours.pop("assumed")
+        hours.pop("note")
+        hours["source"] = {"section": "1"}
+
+    cited = render_card(_with(minimal_plan, cite), "markdown", as_of=MONDAY)
+    assert "  - Åbent: man-tor 8-15, fre 8-13" in cited and "antaget" not in cited.split("---")[0]
+
+    def assume_contact_hours(data: dict[str, Any]) -> None:
+        data["schedules"]["mail_hours"] = {
+            "name": "Mailens åbningstid",
+            "weekly": {"mon": ["00:00-24:00"]},
+            "assumed": True,
+            "note": "Test.",
+        }
+        data["actors"]["infohus"]["contacts"][0]["schedule"] = "mail_hours"
+
+    md = render_card(_with(minimal_plan, assume_contact_hours), "markdown", as_of=MONDAY)
+    assert "infohus@testby.dk** (antaget: man 0-24; lukket på helligdage\\*)" in md
+
+
+def test_an_escalation_is_meanwhile_only_while_it_is_open(minimal_plan: beredskab.Plan) -> None:
+    # the minimal plan: out of hours, the national hotline (open 8-22 daily) takes the concern
+    md = render_card(minimal_plan, "markdown", as_of=MONDAY)
+    assert "*Mens de har lukket:* (B) åbent" in md
+    # escalate to an office that keeps the same hours instead: it is closed too, and shown so
+
+    def escalate_to_closed(data: dict[str, Any]) -> None:
+        rule = next(r for r in data["rules"] if r["id"] == "after-hours")
+        rule["next"][0]["escalation"][0]["actor"] = "children"
+
+    closed = _with(minimal_plan, escalate_to_closed)
+    for fmt in CARD_FORMATS:
+        for lang, meanwhile in (("da", "Mens de har lukket"), ("en", "While they are closed")):
+            text = render_card(closed, fmt, lang=lang, as_of=MONDAY)  # type: ignore[arg-type]
+            assert meanwhile not in text, (fmt, lang)
+    md = render_card(closed, "markdown", as_of=MONDAY)
+    evening = next(line for line in md.splitlines() if line.startswith("- **Hverdag kl.\xa020"))
+    assert evening.endswith("(A) lukket: svarer, når de åbner igen; (B) lukket: svarer, når de åbner igen"), evening
+    table = _parse(render_card(closed, "html", as_of=MONDAY)).section("not-acute")
+    assert "B lukket: svarer, når de åbner igen" in table
+
+
+def test_the_column_titles_read_naturally(plans: dict[str, beredskab.Plan]) -> None:
+    da = _parse(render_card(plans["koege"], "html", as_of=MONDAY)).section("not-acute")
+    for title in ("Hverdag kl. 10", "Hverdag kl. 20", "Lørdag kl. 12"):
+        assert title in da
+    assert "middag" not in da and "Hverdag, " not in da
+    en = _parse(render_card(plans["koege"], "html", lang="en", as_of=MONDAY)).section("not-acute")
+    for title in ("Weekday 10:00", "Weekday 20:00", "Saturday 12:00"):
+        assert title in en
+    md = render_card(plans["koege"], "markdown", as_of=MONDAY)
+    assert "- **Hverdag kl.\xa020; Lørdag kl.\xa012:** lukket" in md  # "kl. 20" kept together
+
+
+def test_a_deadline_assumption_only_where_the_decision_has_a_deadline(minimal_plan: beredskab.Plan) -> None:
+    def assume_deadline(data: dict[str, Any]) -> None:
+        deadline = next(r for r in data["rules"] if r["id"] == "intake")["next"][0]["deadline"]
+        deadline.pop("source")
+        deadline["assumed"] = True
+        deadline["note"] = "Test: the text gives no deadline."
+
+    # a professional's concern carries no severity, and the deadline has no time for it: no
+    # act_by, so no deadline assumption, in either format or language
+    assumed = _with(minimal_plan, assume_deadline)
+    decision = assumed.route(
+        {
+            "acute": False,
+            "age": 30,
+            "reporter": "professional",
+            "step": "intake",
+            "received_at": "2026-11-23T10:00:00+01:00",
+        }
+    )
+    assert decision.rules[0] == "intake" and all(a.act_by is None for a in decision.next)
+    for lang, word in (("da", "frist"), ("en", "deadline")):
+        for fmt in CARD_FORMATS:
+            text = render_card(assumed, fmt, lang=lang, as_of=MONDAY)  # type: ignore[arg-type]
+            assert word not in text.lower(), (fmt, lang)
+
+    # with a time for an unknown severity the decision has an act_by: then it is listed
+    def with_unknown(data: dict[str, Any]) -> None:
+        assume_deadline(data)
+        next(r for r in data["rules"] if r["id"] == "intake")["next"][0]["deadline"]["by_severity"]["unknown"] = "PT24H"
+
+    line = _parse(render_card(_with(minimal_plan, with_unknown), "html", as_of=MONDAY)).section("assumptions")
+    assert "fristen for Infohus Testby" in line
 
 
 # --- plan text is data ----------------------------------------------------------------------
@@ -261,7 +414,7 @@ def test_every_plan_renders(plans: dict[str, beredskab.Plan], slug: str, fmt: st
     plan = plans[slug]
     page = render_card(plan, fmt, lang=lang, as_of=MONDAY)  # type: ignore[arg-type]
     assert plan.municipality.name in page
-    assert "112" in page and "114" in page and "4174 9090" in page
+    assert "112" in page and "4174 9090" in page
     assert ("Er du bekymret?" if lang == "da" else "Are you worried?") in page
     if fmt == "html":
         table = _parse(page).section("not-acute")

@@ -51,14 +51,14 @@ def _expected(path: Path) -> list[tuple[str, int, int]]:
 
 
 def _run_file(path: Path) -> list[Problem]:
-    return list(beredskab.validate([path], as_of=AS_OF).problems)
+    return list(beredskab.validate([path], as_of=AS_OF, lang="en").problems)
 
 
 def _run_text(text: str, as_of: dt.date = AS_OF) -> list[Problem]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "mutated.yaml"
         path.write_text(text, encoding="utf-8")
-        report = beredskab.validate([path], as_of=as_of)
+        report = beredskab.validate([path], as_of=as_of, lang="en")
     if not report.plans:  # a mutation the loader rejects is a broken test, not a finding
         raise beredskab.PlanError(list(report.problems))
     return list(report.problems)
@@ -209,7 +209,7 @@ def test_cli_reports_the_expected_problems(
     monkeypatch.chdir(REPO)
     path = EXAMPLE_FILES / "checks" / name
     rel = _rel(path)
-    code = main(["validate", "--format", fmt, "--as-of", AS_OF.isoformat(), rel])
+    code = main(["validate", "--lang", "en", "--format", fmt, "--as-of", AS_OF.isoformat(), rel])
     out = capsys.readouterr().out
     severity = REGISTRY[name[:5]].severity
     assert code == (1 if severity is Severity.ERROR else 0)
@@ -234,14 +234,17 @@ def test_cli_strict_fails_on_revision_warnings(
 ) -> None:
     monkeypatch.chdir(REPO)
     rel = _rel(EXAMPLE_FILES / "checks" / "BK703-revision-age.yaml")
-    assert main(["validate", "--as-of", AS_OF.isoformat(), "--format", "text", rel]) == 0
-    assert main(["validate", "--as-of", AS_OF.isoformat(), "--format", "text", "--strict", rel]) == 1
+    assert main(["validate", "--lang", "en", "--as-of", AS_OF.isoformat(), "--format", "text", rel]) == 0
+    assert main(["validate", "--lang", "en", "--as-of", AS_OF.isoformat(), "--format", "text", "--strict", rel]) == 1
     capsys.readouterr()
 
 
 def test_cli_complete_plan_exits_0(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    assert main(["validate", "--as-of", AS_OF.isoformat(), "--format", "text", "--strict", _rel(COMPLETE)]) == 0
+    assert (
+        main(["validate", "--lang", "en", "--as-of", AS_OF.isoformat(), "--format", "text", "--strict", _rel(COMPLETE)])
+        == 0
+    )
     assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
 
 

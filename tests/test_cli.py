@@ -27,6 +27,7 @@ import yaml
 
 import beredskab
 from beredskab.cli import main
+from beredskab.spec.vocabulary import KIND_WORDS, ActorKind
 from conftest import EXAMPLE_FILES, PLANS, REPO, expected_problems
 
 INVALID = sorted((EXAMPLE_FILES / "invalid").glob("*.yaml"))
@@ -393,11 +394,12 @@ def test_route_text_card_names_who_acts_how_to_reach_them_and_why(cli: Callable[
     )
     assert (r.code, r.err) == (0, "")
     lines = r.out.splitlines()
-    assert lines[0] == "Plan testby, concern received Mon 23.11.2026 10:00"
+    assert lines[0] == "Plan Testby Kommune, concern received Mon 23.11.2026 10:00"
     [nxt] = [x for x in lines if x.startswith("NEXT:")]
-    assert "Infohus Testby [infohus, infohus]" in nxt
+    assert "Infohus Testby (Infohus)" in nxt  # the kind in words, not ids
     assert "call 1234 5678" in nxt and "write to infohus@testby.dk" in nxt
-    assert "can act now" in nxt and "step infohus_assessment" in nxt
+    steps = beredskab.load_plan(MINIMAL).steps
+    assert "can act now" in nxt and f"next: {steps['infohus_assessment'].name}" in nxt  # the plan's step name
     assert "act by Wed 25.11.2026 10:00" in nxt  # medium: 48 hours
     assert any(x.startswith("WHY:") and "Kontakt Infohus." in x for x in lines)
     assert not any(x.startswith("NOTIFY:") for x in lines)
@@ -408,27 +410,28 @@ def test_route_text_card_shows_notify_and_the_next_opening(cli: Callable[..., Re
     acute = cli(
         "route", plan, "--acute", "--age", "30", "--at", MON_20, "--format", "text", "--lang", "en"
     ).out.splitlines()
-    assert any(x.startswith("NEXT:") and "[alarm_112, emergency]" in x and "call 112" in x for x in acute)
+    assert any(x.startswith("NEXT:") and "(emergency line 112)" in x and "call 112" in x for x in acute)
     [notify] = [x for x in acute if x.startswith("NOTIFY:")]
     assert "Infohus Testby" in notify and "can act from Tue 24.11.2026 08:00" in notify
     assert any(x.startswith("WHY:") and "Ring 112." in x for x in acute)
-    assert any(x.startswith("LAW:") and "STRFL-114" in x for x in acute)
+    assert any(x.startswith("LAW:") and "Straffeloven § 114" in x for x in acute)  # laws by name
     # after hours the plan escalates to the national hotline meanwhile
     evening = cli("route", plan, "--not-acute", "--age", "30", "--at", MON_20, "--format", "text", "--lang", "en").out
     assert "NEXT:   meanwhile: Den nationale hotline" in evening and "call 4174 9090" in evening
     # Danish by default, for the municipal staff who read it
     danish = cli("route", plan, "--not-acute", "--age", "30", "--at", MON_20, "--format", "text").out
-    assert danish.startswith("Plan testby, bekymring modtaget man 23.11.2026 20:00")
+    assert danish.startswith("Plan Testby Kommune, bekymring modtaget man 23.11.2026 kl. 20.00")
     assert "i mellemtiden: Den nationale hotline" in danish and "ring 4174 9090" in danish
     rows = [x for x in danish.splitlines() if x.startswith(("NÆSTE:", "ORIENTÉR:"))]
     assert rows and all("kan handle" in x and "can act" not in x for x in rows)
-    assert "FORLØB:" in danish  # (the explanation lines are the Decision's own, as the JSON gives them)
+    assert "FORLØB:" in danish
+    assert "har lukket man 23.11.2026 kl. 20.00" in danish  # the router's own sentences are Danish too
 
 
 @pytest.mark.parametrize("at", [MON_10, MON_20])
 def test_route_text_card_agrees_with_the_json(cli: Callable[..., Result], at: str) -> None:
     args = ("route", "herning", "--not-acute", "--age", "30", "--at", at)
-    d = json.loads(cli(*args).out)
+    d = json.loads(cli(*args, "--lang", "en").out)
     text = cli(*args, "--format", "text", "--lang", "en").out.splitlines()
     phones = [c["value"] for a in d["next"] for c in a["contacts"] if c["channel"] == "phone"]
     assert phones, "herning's intake names an actor with a phone; pick another case if the plan changed"
@@ -436,7 +439,7 @@ def test_route_text_card_agrees_with_the_json(cli: Callable[..., Result], at: st
         rows = [x for x in text if x.startswith(label)]
         assert len(rows) == len(d[key])
         for row, action in zip(rows, d[key], strict=True):
-            assert action["name"] in row and f"[{action['actor']}, {action['kind']}]" in row
+            assert action["name"] in row and f"({KIND_WORDS[ActorKind(action['kind'])]})" in row
             assert all(c["value"] in row for c in action["contacts"])
             if action["available_from"] == d["received_at"]:
                 assert "can act now" in row
@@ -656,7 +659,7 @@ def _plan_count() -> int:
 
 
 def test_validate_shipped_plans_exits_0(cli: Callable[..., Result]) -> None:
-    r = cli("validate", "plans/")
+    r = cli("validate", "--lang", "en", "plans/")
     assert r.code == 0, r.out
     assert " error " not in r.out
     # warnings (e.g. a revision overdue) inform; only errors fail without --strict
@@ -668,7 +671,7 @@ def test_validate_shipped_plans_exits_0(cli: Callable[..., Result]) -> None:
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
 def test_validate_invalid_file_exits_1_at_its_positions(cli: Callable[..., Result], path: Path) -> None:
     rel = _rel(path)
-    r = cli("validate", rel, "--format", "text")
+    r = cli("validate", "--lang", "en", rel, "--format", "text")
     assert r.code == 1
     lines = r.out.splitlines()
     for code, line, col, hint in _expected(path):
@@ -682,7 +685,7 @@ def test_validate_invalid_file_exits_1_at_its_positions(cli: Callable[..., Resul
 
 def test_validate_json_lists_every_expected_problem(cli: Callable[..., Result]) -> None:
     folder = _rel(EXAMPLE_FILES / "invalid")
-    r = cli("validate", folder, "--format", "json")
+    r = cli("validate", "--lang", "en", folder, "--format", "json")
     assert r.code == 1
     report = json.loads(r.out)
     assert report["files_checked"] == len(INVALID)
@@ -695,7 +698,7 @@ def test_validate_json_lists_every_expected_problem(cli: Callable[..., Result]) 
 
 
 def test_validate_github_prints_error_annotations(cli: Callable[..., Result]) -> None:
-    r = cli("validate", _rel(EXAMPLE_FILES / "invalid"), "--format", "github")
+    r = cli("validate", "--lang", "en", _rel(EXAMPLE_FILES / "invalid"), "--format", "github")
     assert r.code == 1
     lines = r.out.splitlines()
     assert lines and all(x.startswith("::") for x in lines), "annotations only, nothing GitHub cannot parse"
@@ -718,35 +721,38 @@ def test_validate_auto_format_follows_github_actions(
         if github:
             assert r.out.startswith(f"::error file={tab},line=26,col=18,")
         else:
-            assert r.out.startswith(f"{tab}:26:18: error BK003 ")
+            # Danish by default: the severity word too (GitHub's levels stay GitHub's)
+            assert r.out.startswith(f"{tab}:26:18: fejl BK003 ")
 
 
 def test_validate_auto_in_a_shell_under_github_actions() -> None:
     tab = _rel(EXAMPLE_FILES / "invalid" / "tab.yaml")
-    p = run_process("validate", tab, env={"GITHUB_ACTIONS": "true"})
+    p = run_process("validate", "--lang", "en", tab, env={"GITHUB_ACTIONS": "true"})
     assert p.returncode == 1 and p.stdout.startswith(f"::error file={tab},line=26,col=18,")
 
 
 def test_validate_lists_assumptions_as_info_unless_no_info(cli: Callable[..., Result]) -> None:
-    shown = cli("validate", "plans/koege.yaml")
+    shown = cli("validate", "--lang", "en", "plans/koege.yaml")
     assert shown.code == 0
     info = [x for x in shown.out.splitlines() if ": info BK901 " in x]
     assert info and all(x.startswith("plans/koege.yaml:") and "assumed" in x for x in info)
     every_info = [x for x in shown.out.splitlines() if ": info " in x]  # BK901 and BK604's longest wait
     assert shown.out.splitlines()[-1].endswith(f" {len(every_info)} info")
-    hidden = cli("validate", "plans/koege.yaml", "--no-info")
+    hidden = cli("validate", "--lang", "en", "plans/koege.yaml", "--no-info")
     assert hidden.code == 0
     assert ": info " not in hidden.out
     assert hidden.out.splitlines()[-1].endswith(f" {len(every_info)} info hidden (--no-info)")
     # the machine formats agree
-    as_json = json.loads(cli("validate", "plans/koege.yaml", "--format", "json").out)
+    as_json = json.loads(cli("validate", "--lang", "en", "plans/koege.yaml", "--format", "json").out)
     assert len([p for p in as_json["problems"] if p["code"] == "BK901" and p["severity"] == "info"]) == len(info)
-    no_info = json.loads(cli("validate", "plans/koege.yaml", "--format", "json", "--no-info").out)["problems"]
+    no_info = json.loads(cli("validate", "--lang", "en", "plans/koege.yaml", "--format", "json", "--no-info").out)[
+        "problems"
+    ]
     assert all(p["severity"] != "info" for p in no_info)
-    github = cli("validate", "plans/koege.yaml", "--format", "github").out.splitlines()
+    github = cli("validate", "--lang", "en", "plans/koege.yaml", "--format", "github").out.splitlines()
     notices = [x for x in github if x.startswith("::notice ")]
     assert len(notices) == len(every_info) and all(x.startswith("::notice file=plans/koege.yaml,") for x in notices)
-    quiet = cli("validate", "plans/koege.yaml", "--format", "github", "--no-info").out.splitlines()
+    quiet = cli("validate", "--lang", "en", "plans/koege.yaml", "--format", "github", "--no-info").out.splitlines()
     assert not [x for x in quiet if x.startswith("::notice")]
 
 
@@ -768,10 +774,10 @@ def test_validate_strict_makes_warnings_fail(cli: Callable[..., Result]) -> None
 
 
 def test_validate_missing_path_exits_2(cli: Callable[..., Result]) -> None:
-    r = cli("validate", "plans/nowhere.yaml")
+    r = cli("validate", "--lang", "en", "plans/nowhere.yaml")
     assert r.code == 2 and "plans/nowhere.yaml" in r.err
     # the others are still checked and reported, and only they count as checked
-    both = cli("validate", "plans/", "nowhere", "--format", "json", "--no-info")
+    both = cli("validate", "--lang", "en", "plans/", "nowhere", "--format", "json", "--no-info")
     assert both.code == 2 and "nowhere" in both.err
     report = json.loads(both.out)
     assert report["files_checked"] == _plan_count()
@@ -779,12 +785,12 @@ def test_validate_missing_path_exits_2(cli: Callable[..., Result]) -> None:
 
 
 def test_validate_folder_without_plans_exits_2(cli: Callable[..., Result], tmp_path: Path) -> None:
-    r = cli("validate", str(tmp_path))
+    r = cli("validate", "--lang", "en", str(tmp_path))
     assert r.code == 2 and str(tmp_path) in r.err and "no plan files" in r.err
 
 
 def test_validate_bad_as_of_is_a_usage_error(cli: Callable[..., Result]) -> None:
-    r = cli("validate", "plans/", "--as-of", "soon")
+    r = cli("validate", "--lang", "en", "plans/", "--as-of", "soon")
     assert r.code == 2 and "--as-of" in r.err and "'soon'" in r.err
 
 

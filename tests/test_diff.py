@@ -95,7 +95,7 @@ def test_a_reordering_that_changes_nothing_is_a_move_with_no_routing_effect(
     moved = [c for c in result.structural if c.change == "moved"]
     assert {c.path for c in moved} <= {f"rules[id={plans['koege'].rules[k].id}]" for k in (i, i + 1)}
     assert moved and result.behavioural.differing == 0 and not result.same
-    code, out, _ = _run(capsys, str(KOEGE), str(swapped), "--as-of", AS_OF)
+    code, out, _ = _run(capsys, str(KOEGE), str(swapped), "--as-of", AS_OF, "--lang", "en")
     assert code == 1
     assert NO_ROUTING_EFFECT in out and "moved from" in out
     assert _run(capsys, str(KOEGE), str(swapped), "--fail-on", "behaviour", "--as-of", AS_OF)[0] == 0
@@ -128,7 +128,7 @@ def test_a_retargeted_rule_is_found_and_the_other_layers_agree(
 
 
 def test_self_diff_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "koege", "plans/koege.yaml")
+    code, out, err = _run(capsys, "koege", "plans/koege.yaml", "--lang", "en")
     assert (code, err) == (0, "")
     assert "no differences" in out
 
@@ -146,7 +146,7 @@ def test_koege_and_randers_list_their_largest_difference_with_a_witness(capsys: 
     a, b = koege.route(region.witness), randers.route(region.witness)
     assert [x.actor for x in a.next] == [x.actor for x in region.a.next]
     assert [x.actor for x in b.next] == [x.actor for x in region.b.next]
-    code, text, _ = _run(capsys, "koege", "randers", "--as-of", AS_OF)
+    code, text, _ = _run(capsys, "koege", "randers", "--as-of", AS_OF, "--lang", "en")
     assert code == 1
     assert json.dumps(region.witness, ensure_ascii=False) in text
     assert "largest regions, listed, cover" in text  # a cut list says so
@@ -157,7 +157,7 @@ def test_every_format_reports_both_layers(fmt: str, tmp_path: Path, capsys: pyte
     text = KOEGE.read_text(encoding="utf-8").replace("id: over-18-infohus-mail", "id: adults-write", 1)
     renamed = tmp_path / "koege.yaml"
     renamed.write_text(text, encoding="utf-8")
-    code, out, err = _run(capsys, str(KOEGE), str(renamed), "--format", fmt, "--as-of", AS_OF)
+    code, out, err = _run(capsys, str(KOEGE), str(renamed), "--format", fmt, "--as-of", AS_OF, "--lang", "en")
     assert (code, err) == (1, "")
     if fmt == "json":
         data = json.loads(out)

@@ -51,7 +51,7 @@ def test_reloading_a_changed_plan_uses_the_new_rules(tmp_path: Path) -> None:
 
 def test_unmatched_event_gets_the_catch_all_not_an_exception(minimal_plan: beredskab.Plan) -> None:
     # no rule of the minimal plan covers step infohus_assessment for an adult with no findings
-    d = minimal_plan.route(dict(EVENT, step="infohus_assessment"))
+    d = minimal_plan.route(dict(EVENT, step="infohus_assessment"), lang="en")
     assert d.catch_all is True
     assert d.rules == ["catch-all"]
     assert "catch-all" in d.explanation[0]

@@ -123,7 +123,7 @@ def _judge_plan(text: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "mutated.yaml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        report = beredskab.validate([path], as_of=AS_OF)
+        report = beredskab.validate([path], as_of=AS_OF, lang="en")
         for plan in report.plans.values():
             for acute in (True, False):
                 for age in (None, 9, 16, 40):

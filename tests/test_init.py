@@ -31,11 +31,11 @@ def test_init_writes_a_plan_that_validates_and_tests_green(
     plan = (tmp_path / "plans" / "vejle.yaml").read_text(encoding="utf-8")
     assert "slug: vejle" in plan and "kommunekode: 630" in plan and '"Vejle Kommune"' in plan
     # as written: no error, no warning; every fact listed as assumed (BK901 info) until cited
-    assert main(["validate", "plans/", "--as-of", "2026-12-01"]) == 0
+    assert main(["validate", "--lang", "en", "plans/", "--as-of", "2026-12-01"]) == 0
     report = capsys.readouterr().out
     assert re.search(r"1 file\(s\) checked: 0 error\(s\), 0 warning\(s\), \d+ info", report), report
     assert "BK901" in report
-    assert main(["validate", "plans/vejle.examples.yaml"]) == 0  # the examples name the plan's ids
+    assert main(["validate", "--lang", "en", "plans/vejle.examples.yaml"]) == 0  # the examples name the plan's ids
     assert main(["test", "plans/"]) == 0
     assert re.search(r"\d+ passed, 0 failed", capsys.readouterr().out)
     # the pre-commit configuration names both hooks
@@ -55,15 +55,15 @@ def test_the_author_then_edits_and_cites(tmp_path: Path, monkeypatch: pytest.Mon
     text = plan.read_text(encoding="utf-8").replace("  # text: sources/vejle.txt", "  text: sources/vejle.txt", 1)
     text = text.replace(
         "  - id: intake\n    when: {step: intake}\n    next: [{actor: infohus, step: infohus_assessment}]\n"
-        '    explanation: Kontakt Infohus.\n    assumed: true\n    note: "From the template: cite your plan here"\n',
+        '    explanation: Kontakt Infohus.\n    assumed: true\n    note: "Fra skabelonen: citér jeres plan her"\n',
         "  - id: intake\n    when: {step: intake}\n    next: [{actor: infohus, step: infohus_assessment}]\n"
         '    explanation: Kontakt Infohus.\n    source: {section: "2", quote: "Skriv til Infohus Vejle, hvis du er bekymret."}\n',
     )
     assert 'quote: "Skriv til Infohus Vejle' in text
     plan.write_text(text, encoding="utf-8")
-    assert main(["validate", str(plan), "--no-info"]) == 0
+    assert main(["validate", "--lang", "en", str(plan), "--no-info"]) == 0
     plan.write_text(text.replace("hvis du er bekymret.", "når du er bekymret."), encoding="utf-8")
-    assert main(["validate", str(plan), "--no-info"]) == 1
+    assert main(["validate", "--lang", "en", str(plan), "--no-info"]) == 1
 
 
 def test_init_never_overwrites(

@@ -39,7 +39,7 @@ def _problems_of_text(text: str) -> list[Problem]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.yaml"
         path.write_text(text, encoding="utf-8")
-        return [p for p in beredskab.validate([path], as_of=AS_OF).problems if p.severity.value == "error"]
+        return [p for p in beredskab.validate([path], as_of=AS_OF, lang="en").problems if p.severity.value == "error"]
 
 
 def _mutated(base: Path, old: str, new: str) -> str:
@@ -75,7 +75,7 @@ def test_overlapping_age_bands_say_they_overlap_and_report_no_gap() -> None:
     assert p.hint == "each age belongs to one band: start 'adult' at 19, or end 'child' at 17"
     assert not any("fall in no age band" in q.message for q in problems)
     # the same through validate(), as the CLI sees it
-    via_validate = [q for q in beredskab.validate([path]).problems if q.code == "BK205"]
+    via_validate = [q for q in beredskab.validate([path], lang="en").problems if q.code == "BK205"]
     assert [(_at(q), q.message, q.hint) for q in via_validate] == [(_at(p), p.message, p.hint)]
 
 
@@ -262,7 +262,7 @@ def test_a_legitimate_multiline_quote_is_not_blamed_for_a_later_error() -> None:
 
 
 def _validate(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    main(["validate", "--as-of", AS_OF.isoformat(), *args])
+    main(["validate", "--lang", "en", "--as-of", AS_OF.isoformat(), *args])
     return capsys.readouterr().out
 
 

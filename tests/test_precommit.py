@@ -144,7 +144,7 @@ def test_precommit_hook_passes_a_clean_plan(hook_repo: HookRepo, tmp_path: Path)
     assert "beredskab validate" in out and "Passed" in out, out
     # the plan alone was checked: not its examples file (the hook's exclude), nor
     # pre-commit's own configuration
-    assert "1 file(s) checked: 0 error(s)" in out, out
+    assert "1 fil(er) kontrolleret: 0 fejl" in out, out  # the hook speaks Danish, as validate does by default
     assert "koege.examples.yaml" not in out, out
     assert ".pre-commit-config.yaml" not in out, out
 
@@ -159,9 +159,9 @@ def test_precommit_hook_fails_a_broken_plan_with_its_position(hook_repo: HookRep
     code, out = _pre_commit(repo, hook_repo)
     assert code == 1, out
     assert "Failed" in out and "- exit code: 1" in out, out
-    assert f"plans/broken.yaml:{at + 2}:3: error BK002 duplicate key 'slug'" in out, out
+    assert f"plans/broken.yaml:{at + 2}:3: fejl BK002 nøglen 'slug' står to gange" in out, out
     # both plans checked (one invocation, pass_filenames), the examples file not
-    assert "2 file(s) checked: " in out, out
+    assert "2 fil(er) kontrolleret: " in out, out
     assert "koege.examples.yaml" not in out, out
 
 
@@ -195,7 +195,7 @@ _BAD_EXAMPLES = {
 
 
 def test_validate_checks_a_named_examples_file_as_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["validate", str(PLANS / "koege.examples.yaml"), "--format", "text"])
+    code = main(["validate", "--lang", "en", str(PLANS / "koege.examples.yaml"), "--format", "text"])
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.strip() == "1 file(s) checked: 0 error(s), 0 warning(s), 0 info"
@@ -209,7 +209,7 @@ def test_validate_reports_a_broken_examples_file_with_positions(
     text, line, col, code_ = _BAD_EXAMPLES[kind]
     f = tmp_path / f"koege{suffix}"
     f.write_text(text, encoding="utf-8")
-    code = main(["validate", str(f), "--format", "text"])
+    code = main(["validate", "--lang", "en", str(f), "--format", "text"])
     out = capsys.readouterr().out
     assert code == 1, out
     assert f"{f}:{line}:{col}: error {code_} " in out, out
@@ -223,7 +223,7 @@ def test_validate_json_lists_examples_problems(tmp_path: Path, capsys: pytest.Ca
 
     f = tmp_path / "koege.examples.yaml"
     f.write_text(_BAD_EXAMPLES["unknown-key"][0], encoding="utf-8")
-    assert main(["validate", str(f), "--format", "json"]) == 1
+    assert main(["validate", "--lang", "en", str(f), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["files_checked"] == 1
     assert [(p["line"], p["col"], p["code"]) for p in report["problems"]] == [(6, 5, "BK102")]
@@ -232,7 +232,7 @@ def test_validate_json_lists_examples_problems(tmp_path: Path, capsys: pytest.Ca
 def test_validate_folder_still_skips_examples_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copyfile(PLANS / "koege.yaml", tmp_path / "koege.yaml")
     (tmp_path / "koege.examples.yaml").write_text(_BAD_EXAMPLES["unknown-key"][0], encoding="utf-8")
-    main(["validate", str(tmp_path), "--format", "text", "--no-info"])
+    main(["validate", "--lang", "en", str(tmp_path), "--format", "text", "--no-info"])
     out = capsys.readouterr().out
     assert "examples.yaml" not in out, out
     assert "1 file(s) checked" in out, out

@@ -107,7 +107,14 @@ def test_closed_actor_is_presented_from_its_next_opening(minimal_plan: beredskab
     infohus = d.next[0]
     assert infohus.actor == "infohus"
     assert infohus.available_from == dt.datetime.fromisoformat("2026-12-28T08:00:00+01:00")
-    assert any("closed" in line for line in d.explanation)
+    assert any(
+        "closed" in line
+        for line in minimal_plan.route(
+            d.received_at and {"acute": False, "age": 30, "received_at": "2026-12-25T11:00:00+01:00"}, lang="en"
+        ).explanation
+    )
+    # Danish by default: the router's own sentence, with a Danish time
+    assert any("har lukket fre 25.12.2026 kl. 11.00" in line for line in d.explanation)
 
 
 def test_open_actor_is_available_at_received_at(minimal_plan: beredskab.Plan) -> None:
@@ -243,7 +250,7 @@ def test_an_assumed_escalation_is_listed_among_the_assumptions(tmp_path: Path) -
     assert not any("stand-in" in a for a in before.assumptions)
     f = tmp_path / "minimal.yaml"
     f.write_text(text.replace(cited, assumed), encoding="utf-8")
-    after = beredskab.load_plan(f).route(evening)
+    after = beredskab.load_plan(f).route(evening, lang="en")
     assert any(
         a.startswith("escalation from ") and a.endswith("The text names no stand-in.") for a in after.assumptions
     )

@@ -117,9 +117,9 @@ def test_route_runs_on_the_event_loop_thread(
     seen: list[threading.Thread] = []
     original = beredskab.Plan.route
 
-    def recording(self: beredskab.Plan, concern: Any) -> beredskab.Decision:
+    def recording(self: beredskab.Plan, concern: Any, **kwargs: Any) -> beredskab.Decision:
         seen.append(threading.current_thread())
-        return original(self, concern)
+        return original(self, concern, **kwargs)
 
     monkeypatch.setattr(beredskab.Plan, "route", recording)
     assert client.post("/plans/koege/route", json=CONCERN).status_code == 200
@@ -201,7 +201,7 @@ def test_an_internal_error_is_a_bare_500(
 ) -> None:
     caplog.set_level(logging.DEBUG)
 
-    def broken(self: beredskab.Plan, concern: Any) -> beredskab.Decision:
+    def broken(self: beredskab.Plan, concern: Any, **kwargs: Any) -> beredskab.Decision:
         raise RuntimeError(f"a bug that quotes its input: {concern}")
 
     monkeypatch.setattr(beredskab.Plan, "route", broken)

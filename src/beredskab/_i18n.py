@@ -14,7 +14,16 @@ import gettext
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["DEFAULT_LANG", "LANGS", "LOCALE_DIR", "WEEKDAYS", "Translate", "local_moment", "translator"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "LOCALE_DIR",
+    "WEEKDAYS",
+    "Translate",
+    "local_moment",
+    "moment_words",
+    "translator",
+]
 
 LANGS = ("da", "en")
 DEFAULT_LANG = "da"
@@ -45,3 +54,11 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def local_moment(local: dt.datetime, lang: str = DEFAULT_LANG) -> str:
     """A local (Copenhagen) time as the text views write it: ``man 23.11.2026 20:00``."""
     return f"{translator(lang)(WEEKDAYS[local.weekday()])} {local:%d.%m.%Y %H:%M}"
+
+
+def moment_words(local: dt.datetime, lang: str = DEFAULT_LANG) -> str:
+    """A local time in a sentence: ``tir 24.11.2026 kl. 08.00`` (Danish), ``Tue 24.11.2026 08:00`` (English)."""
+    day = translator(lang)(WEEKDAYS[local.weekday()])
+    if lang == "da":
+        return f"{day} {local:%d.%m.%Y} kl. {local:%H.%M}"
+    return f"{day} {local:%d.%m.%Y %H:%M}"

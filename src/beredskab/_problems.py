@@ -9,11 +9,50 @@ positions and stamps (as yamllint's linter stamps the rule id on what a rule yie
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["CODES", "Code", "Draft", "Problem", "Severity"]
+from ._i18n import DEFAULT_LANG, Translate, translator
+
+__all__ = ["CODES", "DOMAIN", "Code", "Draft", "Problem", "Severity", "problem_text", "problems_in", "words"]
+
+DOMAIN = "validate"
+"""The gettext domain of problem messages and hints (``locale/da/LC_MESSAGES/validate.po``)."""
+
+_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("beredskab_problem_lang", default="en")
+
+
+def words(lang: str = DEFAULT_LANG) -> Translate:
+    """The translator of problem messages and hints: English message ids, Danish catalog."""
+    return translator(lang, DOMAIN)
+
+
+def problem_text(message_id: str) -> str:
+    """``message_id`` in the language of the validation under way (:func:`problems_in`).
+
+    The loader's problems (YAML, format, references, limits) are made deep inside the
+    loader; rather than thread a translator through every call, ``validate()`` sets the
+    language around the load and the loader's code translates with this. Outside a
+    validation (``load_plan`` by itself, the route command) problems stay English.
+    Use it as ``_`` (``from .._problems import problem_text as _``) with a literal
+    English message id and named placeholders filled after translation.
+    """
+    return words(_LANG.get())(message_id)
+
+
+@contextlib.contextmanager
+def problems_in(lang: str) -> Iterator[None]:
+    """Problems made inside the block speak ``lang`` (``da`` or ``en``)."""
+    words(lang)  # refuse an unknown language before anything runs
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
 
 
 class Severity(enum.StrEnum):
@@ -291,9 +330,14 @@ class Problem:
             name=row.name,
         )
 
-    def format(self) -> str:
-        """``file:line:col: severity CODE message`` as the contract prescribes."""
-        text = f"{self.file}:{self.line}:{self.col}: {self.severity.value} {self.code} {self.message}"
+    def format(self, lang: str = "en") -> str:
+        """``file:line:col: severity CODE message`` as the contract prescribes.
+
+        ``lang`` translates the severity word only (``fejl``, ``advarsel``, ``info``); the
+        message and hint are already in the language the problem was made in.
+        """
+        severity = words(lang)(self.severity.value)
+        text = f"{self.file}:{self.line}:{self.col}: {severity} {self.code} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text

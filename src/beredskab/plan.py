@@ -13,6 +13,7 @@ import pydantic
 from pydantic import PrivateAttr, ValidationError
 
 from ._errors import PlanError
+from ._i18n import DEFAULT_LANG, LANGS
 from ._problems import Draft, Problem
 from .routing._engine import EngineError
 from .routing._fast import private_attr
@@ -70,10 +71,16 @@ class Plan(PlanSpec):
     def source_file(self) -> str | None:
         return self._document.file if self._document is not None else None
 
-    def route(self, concern: Concern | dict[str, Any]) -> Decision:
-        """Who acts next, how to reach them, by when, and why. Raises ConcernError on a bad event."""
+    def route(self, concern: Concern | dict[str, Any], *, lang: str = DEFAULT_LANG) -> Decision:
+        """Who acts next, how to reach them, by when, and why. Raises ConcernError on a bad event.
+
+        ``lang`` ("da", the default, or "en") is the language of the Decision's ``explanation``
+        and ``assumptions``: the tool's sentences; the plan's own words stay as the plan writes them.
+        """
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(LANGS)}")
         compiled = private_attr(self, "_compiled") or self.compiled
-        return compiled.route(parse_concern(concern))
+        return compiled.route(parse_concern(concern), lang)
 
 
 def compile_plan(plan: Plan, document: YamlDocument | None = None) -> Plan:

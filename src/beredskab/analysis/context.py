@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._i18n import DEFAULT_LANG, WEEKDAYS, Translate, translator
+from .._problems import words
 from ..plan import Plan
 from ..routing.calendar import ZONE
 from ..routing.router import CompiledPlan
@@ -28,6 +30,20 @@ class CheckContext:
     document: YamlDocument
     as_of: dt.date = field(default_factory=today)
     cache: dict[str, Any] = field(default_factory=dict)
+    lang: str = DEFAULT_LANG
+
+    @property
+    def translate(self) -> Translate:
+        """The run's translator of messages and hints: ``_ = ctx.translate``; ``_("...").format(...)``.
+
+        Message ids are English with named placeholders, filled after translation; the
+        Danish words are in the ``validate`` domain (``locale/da/LC_MESSAGES/validate.po``).
+        """
+        return words(self.lang)
+
+    def weekday(self, moment: dt.datetime) -> str:
+        """The day abbreviation of a (local) moment in the run's language: ``Mon`` / ``man``."""
+        return translator(self.lang)(WEEKDAYS[moment.weekday()])
 
     @property
     def file(self) -> str:

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from .._errors import BeredskabError, ConcernError, PlanError, suggest
 from .._problems import Problem
+from .._problems import problem_text as _
 from ..loader import EXAMPLES_SUFFIX, load_plan, read_document
 from ..plan import Plan
 from ..routing.concern import Action, Decision
@@ -160,6 +161,14 @@ def _contact_key(text: str) -> str:
     return f"phone:{phone_digits(value)}" if sep and channel == "phone" else text
 
 
+# message ids of BK208, one per kind of id an example names
+_NOT_IN_PLAN = {
+    "step": "step {value} is not in plan {plan}",
+    "actor": "actor {value} is not in plan {plan}",
+    "rule": "rule {value} is not in plan {plan}",
+}
+
+
 def check_examples(path: Path) -> list[Problem]:
     """An examples file's format and its references to the plan beside it (BK207, BK208), positioned."""
     try:
@@ -171,11 +180,13 @@ def check_examples(path: Path) -> list[Problem]:
         plan = load_plan(plan_path)
     except PlanError:
         line, col = doc.position(("plan",))
-        message = f"the plan beside it ({plan_path.name}) cannot be loaded; validate it first"
+        message = _("the plan beside it ({file}) cannot be loaded; validate it first").format(file=plan_path.name)
         return [Problem.of("BK207", file=str(path), line=line, col=col, message=message)]
     if plan.municipality.slug != examples.plan:
         line, col = doc.position(("plan",))
-        message = f"examples are for plan {examples.plan!r} but the plan beside them is {plan.municipality.slug!r}"
+        message = _("examples are for plan {plan} but the plan beside them is {beside}").format(
+            plan=repr(examples.plan), beside=repr(plan.municipality.slug)
+        )
         return [Problem.of("BK207", file=str(path), line=line, col=col, message=message)]
     actors = plan.compiled.actors
     rules = [r.id for r in plan.rules] + ["catch_all"]
@@ -184,7 +195,9 @@ def check_examples(path: Path) -> list[Problem]:
     def bad(where: tuple[Any, ...], what: str, value: str, known: list[str]) -> None:
         line, col = doc.position(("examples", *where))
         hint = suggest(value, known)
-        message = f"{what} {value!r} is not in plan {plan.slug!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+        message = _(_NOT_IN_PLAN[what]).format(value=repr(value), plan=repr(plan.slug))
+        if hint:
+            message += " (" + _("did you mean {guess}?").format(guess=repr(hint)) + ")"
         problems.append(Problem.of("BK208", file=str(path), line=line, col=col, message=message))
 
     for i, ex in enumerate(examples.examples):
@@ -237,11 +250,13 @@ def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
         plan = load_plan(plan_path)
     if plan.municipality.slug != examples.plan:
         line, col = doc.position(("plan",))
-        message = f"examples are for plan {examples.plan!r} but the plan beside them is {plan.municipality.slug!r}"
+        message = _("examples are for plan {plan} but the plan beside them is {beside}").format(
+            plan=repr(examples.plan), beside=repr(plan.municipality.slug)
+        )
         raise PlanError([Problem.of("BK207", file=str(path), line=line, col=col, message=message)])
     results: list[ExampleResult] = []
     for i, ex in enumerate(examples.examples):
-        line, _ = doc.position(("examples", i))
+        line = doc.position(("examples", i))[0]
         result = ExampleResult(str(path), line, ex.name)
         try:
             decision = plan.route(ex.event)

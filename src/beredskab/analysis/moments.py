@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .._i18n import Translate
 from ..routing.calendar import ZONE, CompiledSchedule, add_duration, is_public_holiday, wall_moment
 from ..routing.facts import HOLIDAY, open_key, schedule_of, yes_no
 from ..spec.model import ResponsePromise
@@ -148,12 +149,16 @@ def promise_deadline(promise: ResponsePromise, received: dt.datetime) -> dt.date
     return _end_of_next_working_day(received)
 
 
-def span(delta: dt.timedelta) -> str:
-    """``2 d 19 h`` / ``5 h 30 min`` / ``at once``."""
+def span(delta: dt.timedelta, _: Translate = str) -> str:
+    """``2 d 19 h`` / ``5 h 30 min`` / ``at once`` (``_``: a translator; units are the same in Danish)."""
     minutes = int(delta.total_seconds() // 60)
     if minutes <= 0:
-        return "at once"
+        return _("at once")
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins and not days else ""]
+    parts = [
+        _("{n} d").format(n=days) if days else "",
+        _("{n} h").format(n=hours) if hours else "",
+        _("{n} min").format(n=mins) if mins and not days else "",
+    ]
     return " ".join(p for p in parts if p)

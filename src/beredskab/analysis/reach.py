@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .._i18n import Translate
 from ..routing.router import CompiledPlan
 from ..spec.model import ActionSpec, Actor, Contact
 from ..spec.vocabulary import Channel
@@ -35,8 +36,11 @@ def _contacts(actor: Actor, via: tuple[Channel, ...] | None) -> list[Contact]:
     return [c for c in actor.contacts if via is None or c.channel in via]
 
 
-def reach(compiled: CompiledPlan, actions: list[ActionSpec], at: dt.datetime) -> Reach:
-    """Reachability of ``actions`` (a rule's ``next``) for a concern received at ``at``."""
+def reach(compiled: CompiledPlan, actions: list[ActionSpec], at: dt.datetime, _: Translate = str) -> Reach:
+    """Reachability of ``actions`` (a rule's ``next``) for a concern received at ``at``.
+
+    ``_`` translates the reasons in ``why_not`` (English by default).
+    """
     way_in = False
     earliest: dt.datetime | None = None
     who: str | None = None
@@ -71,8 +75,8 @@ def reach(compiled: CompiledPlan, actions: list[ActionSpec], at: dt.datetime) ->
             actor = compiled.actors[aid]
             contacts = _contacts(actor, via)
             if not contacts:
-                why_not.append(f"{actor.name}: no contact in the plan")
+                why_not.append(_("{actor}: no contact in the plan").format(actor=actor.name))
             else:
                 channels = "/".join(sorted({c.channel.value for c in contacts}))
-                why_not.append(f"{actor.name}: {channels} not answered then")
+                why_not.append(_("{actor}: {channels} not answered then").format(actor=actor.name, channels=channels))
     return Reach(way_in, earliest, who, tuple(why_not), earliest_any)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._i18n import Translate
 from ..routing.calendar import CompiledSchedule, is_public_holiday, wall_moment
 from ..routing.conditions import CompiledCondition, admissible, compile_condition, reads
 from ..routing.facts import (
@@ -68,11 +69,15 @@ class TimeClass:
                 return v
         return None
 
-    def describe(self) -> str:
-        parts = [f"{schedule_of(k)} {'open' if v == 'yes' else 'closed'}" for k, v in self.facts if schedule_of(k)]
+    def describe(self, _: Translate = str) -> str:
+        parts = [
+            (_("{schedule} open") if v == "yes" else _("{schedule} closed")).format(schedule=schedule_of(k))
+            for k, v in self.facts
+            if schedule_of(k)
+        ]
         if any(k == HOLIDAY and v == "yes" for k, v in self.facts):
-            parts.append("public holiday")
-        return ", ".join(parts) or "any time"
+            parts.append(_("public holiday"))
+        return ", ".join(parts) or _("any time")
 
 
 @dataclass
@@ -173,25 +178,28 @@ class DecisionSpace:
         band = self.plan.age_bands[full["band"]]
         return concern_at(full, self.time_classes[full[TIME]].witness, None if band.unknown else band.min)
 
-    def describe(self, assign: Assignment) -> str:
-        """Human summary of a region's fixed dimensions (free ones are 'any')."""
+    def describe(self, assign: Assignment, _: Translate = str) -> str:
+        """Human summary of a region's fixed dimensions (free ones are 'any'); ``_`` translates."""
         parts: list[str] = []
         for dim in self.dims:
             if dim not in assign:
                 continue
             value = assign[dim]
             if dim == TIME:
-                parts.append(self.time_classes[value].describe())
+                parts.append(self.time_classes[value].describe(_))
             elif dim == "band":
-                parts.append(f"age {self.plan.age_bands[value].label}")
+                parts.append(_("age {band}").format(band=self.plan.age_bands[value].label))
             elif dim == "acute":
-                parts.append("acute" if value == "yes" else "not acute")
+                parts.append(_("acute") if value == "yes" else _("not acute"))
             elif (name := finding_of(dim)) is not None:
-                parts.append(f"{name} {'not established' if value == 'unknown' else value}")
+                if value == "unknown":
+                    parts.append(_("{finding} not established").format(finding=name))
+                else:
+                    parts.append(f"{name} {value}")
             else:
                 more = self.others.get(f"{dim}={value}")
                 parts.append(f"{dim} {'/'.join(more) if more else value}")
-        return ", ".join(parts) or "every concern"
+        return ", ".join(parts) or _("every concern")
 
 
 # --- time classes -----------------------------------------------------------------------

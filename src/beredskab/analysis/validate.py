@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import PlanError
-from .._problems import Problem, Severity
+from .._i18n import DEFAULT_LANG
+from .._problems import Problem, Severity, problems_in, words
 from ..loader import plan_files, read_document
 from ..plan import Plan, build_plan
 from .checks import run_checks, select_checks
@@ -59,6 +60,7 @@ def validate(
     *,
     as_of: dt.date | None = None,
     checks: Iterable[str] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> Report:
     """Validate plan files and folders of plans.
 
@@ -68,19 +70,30 @@ def validate(
             also starts the week the time analyses look at.
         checks: codes (``BK401``) or names (``coverage-gap``) of the checks to run;
             default all. Loader problems (BK0xx-BK2xx) are always reported.
+        lang: the language of the problems' messages and hints, ``da`` (default) or
+            ``en``; codes, names, severities and positions are the same in both.
 
-    Returns a :class:`Report`; raises ValueError for an unknown check code or name only.
+    Returns a :class:`Report`; raises ValueError for an unknown check code or name, or
+    an unknown language.
     """
+    with problems_in(lang):
+        return _validate(paths, as_of=as_of, checks=checks, lang=lang)
+
+
+def _validate(
+    paths: str | Path | Iterable[str | Path], *, as_of: dt.date | None, checks: Iterable[str] | None, lang: str
+) -> Report:
+    _ = words(lang)
     selected = select_checks(checks)
     named: Sequence[str | Path] = [paths] if isinstance(paths, str | Path) else list(paths)
     unusable: list[tuple[str, str]] = []
     for raw in named:
         p = Path(raw)
         if not p.exists():
-            unusable.append((str(raw), "no such file or folder"))
+            unusable.append((str(raw), _("no such file or folder")))
         elif p.is_dir() and not plan_files([p]):
             # a wrong or empty folder would otherwise "pass" with nothing checked
-            unusable.append((str(raw), "no plan files (*.yaml) in this folder"))
+            unusable.append((str(raw), _("no plan files (*.yaml) in this folder")))
     # only files that exist count as checked; the missing ones are in ``unusable``
     files = [f for f in plan_files(named) if f.exists()]
     day = as_of or today()
@@ -98,7 +111,7 @@ def validate(
             problems.extend(exc.problems)
             continue
         plans[shown] = plan
-        problems.extend(run_checks(CheckContext(plan, document, as_of=day), selected))
+        problems.extend(run_checks(CheckContext(plan, document, as_of=day, lang=lang), selected))
     return Report(
         files=tuple(str(f) for f in files),
         plans=plans,

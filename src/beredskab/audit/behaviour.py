@@ -41,6 +41,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._i18n import DEFAULT_LANG
 from ..analysis.space import DAY, TimeClass, concern_at, day_facts, time_classes
 from ..plan import Plan
 from ..routing.calendar import ZONE, CompiledSchedule, is_public_holiday
@@ -50,6 +51,7 @@ from ..routing.facts import HOLIDAY, TIME, finding_key, finding_of, iter_rule_co
 from ..routing.router import CATCH_ALL_ID
 from ..spec.model import ActionSpec, CatchAll, Rule, parse_duration
 from ..spec.vocabulary import FINDINGS, Reporter, Topic
+from .diff_words import DiffWords
 from .model import ActionSummary, AnswerSummary, Behavioural, DiffRegion, iso_duration
 
 __all__ = [
@@ -288,37 +290,48 @@ class JointSpace:
         out[TIME] = index
         return out
 
-    def describe(self, box: Box, relevant: tuple[set[str], set[str]]) -> str:
+    def describe(self, box: Box, relevant: tuple[set[str], set[str]], words: DiffWords | None = None) -> str:
         """Human summary of a box's fixed dimensions; time by the schedules in ``relevant``."""
+        return ", ".join(self._parts(box, relevant, words or DiffWords())) or (words or DiffWords())("every concern")
+
+    def _parts(self, box: Box, relevant: tuple[set[str], set[str]], w: DiffWords) -> list[str]:
         parts: list[str] = []
         for dim, universe in self.dims.items():
             if dim not in box:
                 continue
             values = [v for v in universe if v in box[dim]]
             if dim == TIME:
-                parts.append(self._describe_time(values, relevant))
+                parts.append(self._describe_time(values, relevant, w))
             elif dim == "acute":
-                parts.append("acute" if values == ["yes"] else "not acute")
+                parts.append(w("acute") if values == ["yes"] else w("not acute"))
+            elif dim == "step":
+                parts.append(w("step {steps}").format(steps="/".join(values)))
             elif dim == AGE:
-                parts.append("age " + "/".join(values))
+                ages = "/".join(w("unknown") if v == UNKNOWN_AGE else v for v in values)
+                parts.append(w("age {ages}").format(ages=ages))
             elif (name := finding_of(dim)) is not None:
-                parts.append(f"{name} {'/'.join('not established' if v == 'unknown' else v for v in values)}")
+                said = "/".join(w("not established") if v == "unknown" else w(v) for v in values)
+                parts.append(w("{finding} {values}").format(finding=w.value(name), values=said))
             else:
                 named = [m for v in values for m in self.members.get((dim, v), [v])]
-                parts.append(f"{dim} {'/'.join('not graded' if m == 'none' else m for m in named)}")
-        return ", ".join(parts) or "every concern"
+                said = "/".join(w("not graded") if m == "none" else w.value(m) for m in named)
+                parts.append(w("{dimension} {values}").format(dimension=w(dim), values=said))
+        return parts
 
-    def describe_union(self, boxes: list[Box], relevant: tuple[set[str], set[str]]) -> str:
+    def describe_union(
+        self, boxes: list[Box], relevant: tuple[set[str], set[str]], words: DiffWords | None = None
+    ) -> str:
         """Several boxes (largest first): what they share, how many parts, and the largest part."""
+        w = words or DiffWords()
         if len(boxes) == 1:
-            return self.describe(boxes[0], relevant)
+            return self.describe(boxes[0], relevant, w)
         shared = {d for d in self.dims if all(b.get(d) == boxes[0].get(d) for b in boxes)}
-        common = self.describe({d: v for d, v in boxes[0].items() if d in shared}, relevant)
-        largest = self.describe({d: v for d, v in boxes[0].items() if d not in shared}, relevant)
-        parts = f"{len(boxes)} parts, the largest: {largest}"
-        return parts if common == "every concern" else f"{common} ({parts})"
+        common = self._parts({d: v for d, v in boxes[0].items() if d in shared}, relevant, w)
+        largest = self.describe({d: v for d, v in boxes[0].items() if d not in shared}, relevant, w)
+        parts = w("{n} parts, the largest: {largest}").format(n=len(boxes), largest=largest)
+        return f"{', '.join(common)} ({parts})" if common else parts
 
-    def _describe_time(self, indices: list[int], relevant: tuple[set[str], set[str]]) -> str:
+    def _describe_time(self, indices: list[int], relevant: tuple[set[str], set[str]], w: DiffWords) -> str:
         """What the time classes have in common: opening hours (both sides alike, or each side's
         schedules open or closed), closing day, public holiday."""
         states: list[tuple[str, str, str, bool]] = []  # (side, schedule name, "yes"/"no", closed all day)
@@ -334,24 +347,26 @@ class JointSpace:
         opened = {s for _, _, s, _ in states}
         if states and opened == {"no"}:
             closing = all(d for *_, d in states)
-            words.append("on a closing day (all closed all day)" if closing else "outside opening hours")
+            words.append(w("on a closing day (all closed all day)") if closing else w("outside opening hours"))
         elif states and opened == {"yes"}:
-            words.append("within opening hours")
+            words.append(w("within opening hours"))
         else:
             for side in _SIDES:
                 mine = [
-                    f"{name} {'open' if s == 'yes' else ('closed all day' if d else 'closed')}"
+                    (
+                        w("{name} open") if s == "yes" else (w("{name} closed all day") if d else w("{name} closed"))
+                    ).format(name=name)
                     for x, name, s, d in states
                     if x == side
                 ]
                 if mine:
                     words.append(f"{side.upper()}: {', '.join(mine)}")
         if {self.classes[i].get(HOLIDAY) for i in indices} == {"yes"}:
-            words.append("public holiday")
+            words.append(w("public holiday"))
         if len(indices) == 1:
             at = self.classes[indices[0]].witness.astimezone(ZONE)
-            words.append(f"as on {at:%a %Y-%m-%d %H:%M}")
-        return "; ".join(words) or "some times"
+            words.append(w("as on {when}").format(when=w.moment(at)))
+        return "; ".join(words) or w("some times")
 
 
 # --- the plans' parts ---------------------------------------------------------------------
@@ -661,7 +676,7 @@ def _telling(space: JointSpace, box: Box, by: By) -> tuple[dict[str, Any], _Answ
     return best[1], best[2], best[3]
 
 
-def behavioural_diff(a: Plan, b: Plan, *, by: By, as_of: dt.date) -> Behavioural:
+def behavioural_diff(a: Plan, b: Plan, *, by: By, as_of: dt.date, lang: str = DEFAULT_LANG) -> Behavioural:
     """The concerns ``a`` and ``b`` answer differently (compared ``by`` actor or role).
 
     Time is compared at each joint time class's first moment from ``as_of`` (400 days):
@@ -674,8 +689,11 @@ def behavioural_diff(a: Plan, b: Plan, *, by: By, as_of: dt.date) -> Behavioural
     are the witness's, its waits those of its moment), and finally each such group is one
     region, described as what its parts share and each part's own. At most
     :data:`MAX_REGIONS` are listed, largest first (``differing`` minus their situations is
-    what is left out).
+    what is left out). Each region's ``summary`` is in ``lang`` (Danish by default); the
+    order of the regions is the same in every language.
     """
+    words = DiffWords(lang)
+    english = words if lang == "en" else DiffWords("en")
     space, regions = _regions(a, b, by, as_of)
     differs = [r for r in regions if r.differs]
     differing = sum(space.count(r.assign) for r in differs)
@@ -707,19 +725,19 @@ def behavioural_diff(a: Plan, b: Plan, *, by: By, as_of: dt.date) -> Behavioural
         key=lambda sb: -sb[0],
     )
     read = (_read_schedules(a), _read_schedules(b))
-    listed: list[DiffRegion] = []
+    listed: list[tuple[str, DiffRegion]] = []
     # only the listed regions are routed and described: the rest are counted
     for situations, boxes in sized[:MAX_REGIONS]:
         witness, ans_a, ans_b = _telling(space, boxes[0], by)
         relevant = (read[0] | ans_a.schedules, read[1] | ans_b.schedules)
+        # ties in size are ordered by the English summary: one order in every language
+        key = space.describe_union(boxes, relevant, english)
+        summary = key if words is english else space.describe_union(boxes, relevant, words)
         listed.append(
-            DiffRegion(
-                summary=space.describe_union(boxes, relevant),
-                situations=situations,
-                witness=witness,
-                a=ans_a.summary,
-                b=ans_b.summary,
+            (
+                key,
+                DiffRegion(summary=summary, situations=situations, witness=witness, a=ans_a.summary, b=ans_b.summary),
             )
         )
-    listed.sort(key=lambda r: (-r.situations, r.summary))
-    return Behavioural(situations=space.total(), differing=differing, regions=listed)
+    listed.sort(key=lambda kr: (-kr[1].situations, kr[0]))
+    return Behavioural(situations=space.total(), differing=differing, regions=[r for _k, r in listed])

@@ -7,13 +7,18 @@ after ``as_of``, neither a public holiday nor one of the plan's closing days):
 
 1. title, municipality, the plan's title and revision date;
 2. acute: whom the plan routes an acute concern to at 10:00 and at 20:00 on that weekday
-   (112, and 114: from the plan, else from the national catalogue, marked so);
+   (112: from the plan, else from the national catalogue, marked so); the police's
+   non-emergency line 114 only where the plan itself lists it, on its own line, never as an
+   acute number;
 3. not acute, per age band, from a professional at intake, on the weekday at 10:00 and at
    20:00 and on the Saturday at 12:00: whom to contact, how, and when they are open
-   (identical cells and rows merged, so the card stays one page);
+   (identical cells and rows merged, so the card stays one page); assumed hours are marked
+   where they are shown, and an actor with assumed hours and no contact of its own (a line
+   manager) claims none; an escalation "while they are closed" only where it is open;
 4. the national hotline and its hours (from the plan or the national catalogue);
 5. what happens next: the expected path of each row's concern, by step name;
-6. the assumed facts (``assumed: true``) the card rests on, by short name.
+6. the assumed facts (``assumed: true``) the card rests on, by short name (an assumed
+   deadline only where a routed decision has an ``act_by`` from it).
 
 All plan text is data: the HTML template autoescapes it, the markdown one escapes it with
 ``|md``.
@@ -60,9 +65,12 @@ _MONTHS = (
     "November",
     "December",
 )
-# the national catalogue's emergency and police lines: on every card, from the catalogue
-# where the plan does not route an acute concern to their numbers
-_ACUTE_NATIONAL = ("alarm_112", "police_114")
+# the national catalogue's emergency line: on every card, from the catalogue where the plan
+# does not route an acute concern to its number
+_EMERGENCY = "alarm_112"
+# the police's non-emergency line: on a card only where the plan itself lists it, and never
+# as an acute number
+_POLICE_NON_EMERGENCY = "police_114"
 _MAX_SEARCH_DAYS = 400
 
 
@@ -78,6 +86,7 @@ class ContactLine:
     label: str | None
     kind: str  # the channel's id: phone, email, web, meeting, post
     hours: str | None  # the contact's own hours, where they differ from the actor's
+    hours_assumed: bool = False  # those hours are an assumption (``assumed: true``)
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,8 @@ class Entry:
 
     name: str
     contacts: tuple[ContactLine, ...]
-    hours: str
+    hours: str | None  # None: the plan states none, and the card claims none
+    hours_assumed: bool = False  # the hours shown are an assumption, marked where shown
     assumed: bool = False
     note: str | None = None  # e.g. "not named in this plan"
     mark: str = ""  # A, B, ...: how a row's cells refer to it when the row has several
@@ -294,6 +304,17 @@ class _Builder:
     def actor(self, aid: str, actor: Actor) -> None:
         self.assumptions.add(actor.assumed, "actor", aid, actor.name)
 
+    def actor_hours(self, actor: Actor) -> tuple[str | None, bool]:
+        """The actor's hours in words and whether they are assumed; ``None`` where the plan
+        states no hours and the actor is no office one could reach in them (a line manager,
+        or an actor without a contact of its own): the card then claims no hours. The cells
+        still route on the assumed schedule, so it stays in the assumptions line."""
+        words = self.hours(actor.schedule)
+        assumed = self.schedules[actor.schedule].spec.assumed
+        if assumed and (actor.kind == ActorKind.LINE_MANAGER or not actor.contacts):
+            return None, True
+        return words, assumed
+
     def contact_lines(
         self, aid: str, actor: Actor, points: Iterable[ContactPoint | Contact]
     ) -> tuple[ContactLine, ...]:
@@ -301,6 +322,7 @@ class _Builder:
         for point in points:
             spec = next((c for c in actor.contacts if c.channel == point.channel and c.value == point.value), None)
             own_hours = None
+            own_assumed = False
             if spec is not None:
                 key = f"{aid}:{spec.channel}:{spec.value}"
                 name = self._("{actor}: {channel} {value}").format(
@@ -309,33 +331,37 @@ class _Builder:
                 self.assumptions.add(spec.assumed, "contact", key, name)
                 if spec.schedule is not None and spec.schedule != actor.schedule:
                     own_hours = self.hours(spec.schedule)
-            out.append(
-                ContactLine(self._(_CHANNELS[point.channel]), point.value, point.label, point.channel.value, own_hours)
-            )
+                    own_assumed = self.schedules[spec.schedule].spec.assumed
+            channel = self._(_CHANNELS[point.channel])
+            out.append(ContactLine(channel, point.value, point.label, point.channel.value, own_hours, own_assumed))
         return tuple(out)
 
     def entry(self, action: Action) -> Entry:
         actor = self.actors[action.actor]
         self.actor(action.actor, actor)
+        contacts = self.contact_lines(action.actor, actor, action.contacts)
+        hours, hours_assumed = self.actor_hours(actor)
         return Entry(
-            name=action.name,
-            contacts=self.contact_lines(action.actor, actor, action.contacts),
-            hours=self.hours(actor.schedule),
-            assumed=actor.assumed,
+            name=action.name, contacts=contacts, hours=hours, hours_assumed=hours_assumed, assumed=actor.assumed
         )
 
     def catalogue_entry(self, aid: str, actor: Actor, note: str | None) -> Entry:
         self.actor(aid, actor)
+        contacts = self.contact_lines(aid, actor, actor.contacts)
+        hours, hours_assumed = self.actor_hours(actor)
         return Entry(
             name=actor.name,
-            contacts=self.contact_lines(aid, actor, actor.contacts),
-            hours=self.hours(actor.schedule),
+            contacts=contacts,
+            hours=hours,
+            hours_assumed=hours_assumed,
             assumed=actor.assumed,
             note=note,
         )
 
     def decision(self, decision: Decision) -> Decision:
-        """Count the deciding rule, and the escalations the decision shows, as used."""
+        """Count the deciding rule, the escalations the decision shows, and the assumed
+        deadlines it sets (an ``act_by`` from them: none where the deadline has no time for
+        the concern), as used."""
         rid, rule = _deciding(self.plan, decision)
         name = self._("rule {id}").format(id=rid) if isinstance(rule, Rule) else self._("the plan's catch-all")
         self.assumptions.add(rule.assumed, "rule", rid, name)
@@ -346,6 +372,14 @@ class _Builder:
                     target = self.actors[esc.actor].name
                     name = self._("escalation to {actor}").format(actor=target)
                     self.assumptions.add(esc.assumed, "escalation", f"{rid}:{spec.actor}:{esc.actor}", name)
+        for action in (*decision.next, *decision.notify):
+            if action.act_by is None or action.role == "escalation":
+                continue
+            for spec in (*rule.next, *rule.notify):
+                if spec.actor == action.actor and spec.step == action.step and spec.deadline is not None:
+                    name = self._("deadline for {actor}").format(actor=action.name)
+                    key = f"{rid}:{spec.actor}:{spec.step}"
+                    self.assumptions.add(spec.deadline.assumed, "deadline", key, name)
         return decision
 
     def route(self, moment: dt.datetime, *, acute: bool, age: int | None) -> Decision:
@@ -386,6 +420,19 @@ def _deciding(plan: Plan, decision: Decision) -> tuple[str, Rule | CatchAll]:
     return rid, rule if rule is not None else plan.catch_all
 
 
+def _plan_lists(plan: Plan, aid: str) -> bool:
+    """Whether the plan itself names actor ``aid``: among its national actors or its actors,
+    or acting, informed or escalated to in one of its rules (or its catch-all)."""
+    if aid in plan.national_actors or aid in plan.actors:
+        return True
+    rules: list[Rule | CatchAll] = [*plan.rules, plan.catch_all]
+    for rule in rules:
+        for spec in (*rule.next, *rule.notify):
+            if spec.actor == aid or any(esc.actor == aid for esc in spec.escalation):
+                return True
+    return False
+
+
 def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[str, object]:
     b = _Builder(plan, _)
     weekday, saturday = card_days(plan, as_of)
@@ -393,15 +440,15 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
     columns = [
         Column(title, _moment_words(moment, _), _moment_words(moment, _, short=True))
         for title, moment in (
-            (_("Weekday, daytime"), day_in),
-            (_("Weekday, evening"), day_out),
-            (_("Saturday, midday"), sat),
+            (_("Weekday 10:00"), day_in),
+            (_("Weekday 20:00"), day_out),
+            (_("Saturday 12:00"), sat),
         )
     ]
 
-    # 2. acute: what the plan routes at 10:00 and at 20:00 on a weekday
+    # 2. acute: what the plan routes at 10:00 and at 20:00 on a weekday; 114 is no acute number
     acute: list[Entry] = []
-    seen: set[str] = set()
+    seen: set[str] = {_POLICE_NON_EMERGENCY}
     for moment in (day_in, day_out):
         decision = b.route(moment, acute=True, age=None)
         for action in decision.next:
@@ -412,14 +459,21 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
             entry = b.entry(action.model_copy(update={"contacts": phones}))
             acute.append(entry)
     national = load_national()
-    for aid in _ACUTE_NATIONAL:
-        # 112 and 114 are on every card: where the plan routes an acute concern to neither
-        # number, the national catalogue's actor is shown, marked as not named in the plan
-        actor = national.actors.get(aid)
-        shown = {c.value for e in acute for c in e.contacts}
-        if actor is not None and not {c.value for c in actor.contacts} <= shown:
-            acute.append(b.catalogue_entry(aid, actor, _("not named in this plan")))
+    # 112 is on every card: where the plan routes no acute concern to it, the national
+    # catalogue's actor is shown, marked as not named in the plan
+    emergency = national.actors.get(_EMERGENCY)
+    shown = {c.value for e in acute for c in e.contacts}
+    if emergency is not None and not {c.value for c in emergency.contacts} <= shown:
+        acute.append(b.catalogue_entry(_EMERGENCY, emergency, _("not named in this plan")))
     numbers = list(dict.fromkeys(c.value for e in acute for c in e.contacts if c.kind == "phone"))
+    # 114, the police's non-emergency line: only where the plan itself lists it
+    police: Entry | None = None
+    if _plan_lists(plan, _POLICE_NON_EMERGENCY):
+        actor = plan.compiled.actors.get(_POLICE_NON_EMERGENCY) or national.actors.get(_POLICE_NON_EMERGENCY)
+        if actor is not None:
+            police = b.catalogue_entry(_POLICE_NON_EMERGENCY, actor, None)
+            police_phones = tuple(c for c in police.contacts if c.kind == "phone")
+            police = dataclasses.replace(police, contacts=police_phones or police.contacts)
 
     # 3. not acute, by age band and time; bands answered alike share a row
     bands = [band for band in plan.age_bands.items() if not band[1].unknown]
@@ -511,6 +565,7 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
         "date_value": date_value,
         "numbers": numbers,
         "acute": acute,
+        "police": police,
         "columns": columns,
         "rows": rows,
         "courses": courses,

@@ -205,9 +205,9 @@ def compare(
     return matrix_of(usable_report(paths, day), situations, day)
 
 
-def usable_report(paths: str | Path | Iterable[str | Path], day: dt.date) -> Report:
-    """:func:`~beredskab.validate` of ``paths``, or PlanError if any plan cannot be loaded."""
-    report = validate(paths, as_of=day)
+def usable_report(paths: str | Path | Iterable[str | Path], day: dt.date, lang: str = DEFAULT_LANG) -> Report:
+    """:func:`~beredskab.validate` of ``paths`` (its messages in ``lang``), or PlanError if any plan cannot be loaded."""
+    report = validate(paths, as_of=day, lang=lang)
     unusable = [Problem.of("BK000", file=p, message=why) for p, why in report.unusable]
     broken = [p for p in report.problems if p.severity is Severity.ERROR and p.file not in report.plans]
     if unusable or broken or not report.plans:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
+from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import load_plan_source
 from ..plan import Plan
 from ..routing.calendar import ZONE
@@ -28,7 +29,14 @@ def rule_position(plan: Plan, rule_id: str) -> str | None:
     return f"{doc.file}:{line}:{col}"
 
 
-def diff(a: Plan | str | Path, b: Plan | str | Path, *, by: By | None = None, as_of: dt.date | None = None) -> PlanDiff:
+def diff(
+    a: Plan | str | Path,
+    b: Plan | str | Path,
+    *,
+    by: By | None = None,
+    as_of: dt.date | None = None,
+    lang: str = DEFAULT_LANG,
+) -> PlanDiff:
     """What changed from plan ``a`` to plan ``b``, and what it changes for a concern.
 
     ``a`` and ``b`` are each a :class:`beredskab.Plan`, a plan file, a slug, or ``REV:PATH``
@@ -37,7 +45,9 @@ def diff(a: Plan | str | Path, b: Plan | str | Path, *, by: By | None = None, as
     default for two revisions of one plan) or ``"role"`` (actor kinds, steps, a usable
     contact, the wait until someone can act, ``act_by`` offsets, legal basis; the default
     across municipalities). Time is compared over the 400 days from ``as_of`` (default:
-    today in Copenhagen), so witnesses name real instants of that stretch.
+    today in Copenhagen), so witnesses name real instants of that stretch. ``lang`` (``"da"``,
+    the default, or ``"en"``) is the language of the regions' ``summary``, the one field
+    written for people; every other field is the same in both.
 
     The result is the contract's JSON shape (``.model_dump(mode="json")``); ``same`` is true
     when there is no structural change and no concern is routed differently.
@@ -49,7 +59,9 @@ def diff(a: Plan | str | Path, b: Plan | str | Path, *, by: By | None = None, as
         raise ValueError("by must be 'actor' or 'role'")
     day = as_of or dt.datetime.now(ZONE).date()
     structural = structural_changes(plan_a, plan_a._document, plan_b, plan_b._document)
-    behavioural = behavioural_diff(plan_a, plan_b, by=chosen, as_of=day)
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}")
+    behavioural = behavioural_diff(plan_a, plan_b, by=chosen, as_of=day, lang=lang)
     return PlanDiff(
         a=DiffSide(plan=plan_a.slug, source=source_a),
         b=DiffSide(plan=plan_b.slug, source=source_b),

@@ -57,7 +57,10 @@ class AnswerSummary(_Frozen):
 class DiffRegion(_Frozen):
     """A group of situations answered differently, with one concrete concern from it."""
 
-    summary: str = Field(description='e.g. "not acute, age 15-17, outside opening hours"')
+    summary: str = Field(
+        description='For people, in the diff\'s language: e.g. "ikke akut, alder 15-17, uden for åbningstiden" '
+        '(Danish, the default) or "not acute, age 15-17, outside opening hours" (English).'
+    )
     situations: int = Field(description="How many situations of the joint space it covers.")
     witness: dict[str, Any] = Field(description="A contract Concern that route() accepts.")
     a: AnswerSummary

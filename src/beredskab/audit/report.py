@@ -17,17 +17,18 @@ from ._templates import render
 from .card import render_card
 from .compare import cell_details, local_time, matrix_meta, matrix_of, usable_report
 from .diff import diff
+from .diff_words import DiffWords
 from .graph import render_graph
 from .model import PlanDiff
 
 __all__ = ["build_report", "write_report"]
 
 
-def _previous(rev: str, file: str) -> PlanDiff | str:
+def _previous(rev: str, file: str, lang: str) -> PlanDiff | str:
     """The diff from ``rev``'s version of ``file`` to the file, or why there is none."""
     rel = os.path.relpath(Path(file).resolve(), Path.cwd())
     try:
-        return diff(f"{rev}:./{rel}", file)
+        return diff(f"{rev}:./{rel}", file, lang=lang)
     except PlanError as exc:
         return exc.problems[0].message if exc.problems else str(exc)
 
@@ -45,14 +46,14 @@ def build_report(
     """
     _ = translator(lang, "report")
     day = as_of or dt.datetime.now(ZONE).date()
-    report = usable_report(paths, day)
+    report = usable_report(paths, day, lang)
     matrix = matrix_of(report, None, day)
     plans = sorted(report.plans.items(), key=lambda fp: fp[1].slug)
     links = {plan.slug: f"plans/{plan.slug}.html" for _f, plan in plans}
     pages: dict[str, str] = {}
     diffs: dict[str, PlanDiff | str] = {}
     if previous is not None:
-        diffs = {plan.slug: _previous(previous, file) for file, plan in plans}
+        diffs = {plan.slug: _previous(previous, file, lang) for file, plan in plans}
     compare_ = translator(lang, "compare")
     pages["index.html"] = render(
         "report_index.html.j2",
@@ -101,6 +102,7 @@ def build_report(
             diffs=[(plan, diffs[plan.slug]) for _f, plan in plans],
             links=links,
             is_diff=lambda d: isinstance(d, PlanDiff),
+            w=DiffWords(lang),
         )
     return pages
 

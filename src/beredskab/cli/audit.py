@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._i18n import DEFAULT_LANG, LANGS
 from . import common
 from .reporters import DIFF_REPORTERS
 
@@ -16,6 +17,7 @@ examples:
   beredskab diff koege randers                               two municipalities (by role)
   beredskab diff koege randers --as-of 2026-11-28 --format markdown > diff.md
   beredskab diff main:plans/koege.yaml plans/koege.yaml --format github --fail-on behaviour
+  beredskab diff koege randers --lang en                     in English (default: Danish)
 
 A and B are each a plan file, a slug (plans/<slug>.yaml), or REV:PATH: a git revision
 and a path, read with 'git show' (PATH from the repository's top; ./PATH from here).
@@ -40,9 +42,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     # each side loaded once: the diff and B's rule positions (for annotations) share it
     plan_a, _ = load_plan_source(args.a)
     plan_b, _ = load_plan_source(args.b)
-    result = diff(plan_a, plan_b, by=args.by, as_of=args.as_of)
+    result = diff(plan_a, plan_b, by=args.by, as_of=args.as_of, lang=args.lang)
     b_rules = {r.id: at for r in plan_b.rules if (at := rule_position(plan_b, r.id)) is not None}
-    print(DIFF_REPORTERS[args.format](result, b_rules))
+    print(DIFF_REPORTERS[args.format](result, b_rules, args.lang))
     differs = {
         "any": not result.same,
         "structure": bool(result.structural),
@@ -80,5 +82,12 @@ def add_parsers(sub: Any) -> None:
         type=common.date_arg,
         metavar="YYYY-MM-DD",
         help="first day of the 400 days whose instants are compared (default: today in Copenhagen)",
+    )
+    d.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help=f"language of what people read (default {DEFAULT_LANG}); --format json keeps its machine "
+        "fields in every language, only the regions' summaries follow it",
     )
     d.set_defaults(func=cmd_diff)

@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from .._errors import PlanError
-from .._problems import Severity
+from .._i18n import DEFAULT_LANG, LANGS
+from .._problems import Severity, problems_in, words
 from . import common
 from .reporters import PROBLEM_REPORTERS, TEST_REPORTERS, _problems_text, resolve_problem_format
 
@@ -19,6 +20,7 @@ examples:
   beredskab validate plans/koege.yaml --no-info    errors and warnings only
   beredskab validate plans/ --format github        annotations in a GitHub Actions log
   beredskab validate plans/ --format json          {"files_checked": N, "problems": [...]}
+  beredskab validate plans/ --lang en              messages and hints in English (default Danish)
 """
 
 
@@ -36,15 +38,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ..analysis.validate import validate  # the checks load only for this command
 
     fmt = resolve_problem_format(args.format)
-    report = validate(args.paths, as_of=args.as_of)
+    report = validate(args.paths, as_of=args.as_of, lang=args.lang)
     for path, why in report.unusable:
         common.err(f"{path}: {why}")
     problems = [p for p in report.problems if not (args.no_info and p.severity is Severity.INFO)]
     if fmt == "text" and args.no_info:
         # the summary counts what --no-info hid, never a misleading "0 info"
-        text = _problems_text(problems, len(report.files), hidden_info=len(report.problems) - len(problems))
+        text = _problems_text(
+            problems, len(report.files), hidden_info=len(report.problems) - len(problems), lang=args.lang
+        )
     else:
-        text = PROBLEM_REPORTERS[fmt](problems, len(report.files))
+        text = PROBLEM_REPORTERS[fmt](problems, len(report.files), lang=args.lang)
     if text:
         print(text)
     if report.unusable:
@@ -77,12 +81,20 @@ def cmd_test(args: argparse.Namespace) -> int:
     results = []
     for f in files:
         try:
-            results.extend(run_examples(f))
+            with problems_in(args.lang):  # the loader's problems (a broken plan or examples file)
+                results.extend(run_examples(f))
         except PlanError as exc:
-            common.err(str(exc))
+            common.err(_rejected(exc, args.lang))
             return common.EXIT_USAGE
     print(TEST_REPORTERS[fmt](results, args.verbose))
     return common.EXIT_FAIL if any(not r.passed for r in results) else common.EXIT_OK
+
+
+def _rejected(exc: PlanError, lang: str) -> str:
+    """``str(exc)`` in ``lang``: the head and the severity words (the messages already are)."""
+    errors = [p for p in exc.problems if p.severity is Severity.ERROR] or exc.problems
+    head = words(lang)("{file}: plan rejected, {count} problem(s)").format(file=exc.file, count=len(errors))
+    return "\n".join([head, *(p.format(lang) for p in errors)])
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -98,6 +110,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     print(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
     return common.EXIT_OK
+
+
+def _lang_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help=f"language of the problems' messages and hints (default {DEFAULT_LANG}); codes, names, "
+        "positions and the JSON keys are the same in every language",
+    )
 
 
 def add_parsers(sub: Any) -> None:
@@ -128,6 +150,7 @@ def add_parsers(sub: Any) -> None:
         metavar="DATE",
         help="judge revision dates as of this day (default today)",
     )
+    _lang_argument(v)
     v.set_defaults(func=cmd_validate)
 
     t = sub.add_parser(
@@ -152,6 +175,7 @@ def add_parsers(sub: Any) -> None:
         help="text, json, junit (XML for CI test reports), github annotations; auto = github under "
         "GITHUB_ACTIONS, else text",
     )
+    _lang_argument(t)
     t.set_defaults(func=cmd_test)
 
     s = sub.add_parser(

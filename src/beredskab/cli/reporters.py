@@ -8,12 +8,16 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._i18n import DEFAULT_LANG, Translate, local_moment, translator
+from .._i18n import DEFAULT_LANG, Translate, moment_words, translator
 from .._problems import Problem, Severity
-from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange, duration_parts
+from .._problems import words as problem_words
+from ..audit.diff_words import DiffWords
+from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange
 from ..loader import is_revision
+from ..plan import Plan
 from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
+from ..spec.vocabulary import KIND_WORDS, LAW_NAMES
 
 if TYPE_CHECKING:  # the examples runner loads only for beredskab test
     from ..analysis.examples import ExampleResult
@@ -31,18 +35,31 @@ __all__ = [
 # --- problems --------------------------------------------------------------------------
 
 
-def _problems_text(problems: Sequence[Problem], checked: int, hidden_info: int | None = None) -> str:
-    """One line per problem, then the counts; ``hidden_info``: how many info ``--no-info`` left out."""
-    lines = [p.format() for p in problems]
+def _problems_text(
+    problems: Sequence[Problem], checked: int, hidden_info: int | None = None, *, lang: str = DEFAULT_LANG
+) -> str:
+    """One line per problem, then the counts; ``hidden_info``: how many info ``--no-info`` left out.
+
+    ``lang`` translates the severity words and the summary (the problems' messages are
+    already in the language ``validate`` made them in).
+    """
+    _ = problem_words(lang)
+    lines = [p.format(lang) for p in problems]
     counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
-    info = f"{counts[Severity.INFO]} info" if hidden_info is None else f"{hidden_info} info hidden (--no-info)"
+    if hidden_info is None:
+        info = _("{count} info").format(count=counts[Severity.INFO])
+    else:
+        info = _("{count} info hidden (--no-info)").format(count=hidden_info)
     lines.append(
-        f"{checked} file(s) checked: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {info}"
+        _("{checked} file(s) checked: {errors} error(s), {warnings} warning(s), {info}").format(
+            checked=checked, errors=counts[Severity.ERROR], warnings=counts[Severity.WARNING], info=info
+        )
     )
     return "\n".join(lines)
 
 
-def _problems_json(problems: Sequence[Problem], checked: int) -> str:
+def _problems_json(problems: Sequence[Problem], checked: int, *, lang: str = DEFAULT_LANG) -> str:
+    """Keys, codes, names and severities are the same in every language; message and hint follow ``validate``."""
     return json.dumps(
         {"files_checked": checked, "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2
     )
@@ -55,7 +72,8 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def _problems_github(problems: Sequence[Problem], checked: int) -> str:
+def _problems_github(problems: Sequence[Problem], checked: int, *, lang: str = DEFAULT_LANG) -> str:
+    """Annotation levels are GitHub's words in every language; message and hint follow ``validate``."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for p in problems:
@@ -67,7 +85,8 @@ def _problems_github(problems: Sequence[Problem], checked: int) -> str:
     return "\n".join(lines)
 
 
-PROBLEM_REPORTERS: dict[str, Callable[[Sequence[Problem], int], str]] = {
+# each takes (problems, files checked, *, lang)
+PROBLEM_REPORTERS: dict[str, Callable[..., str]] = {
     "text": _problems_text,
     "json": _problems_json,
     "github": _problems_github,
@@ -87,74 +106,78 @@ _CHANNEL_WORD = {"phone": "call", "email": "write to", "web": "use", "meeting": 
 
 
 def _when(moment: dt.datetime, lang: str) -> str:
-    return local_moment(moment.astimezone(ZONE), lang)
+    return moment_words(moment.astimezone(ZONE), lang)
 
 
-def _action_line(a: Action, received_at: Any, _: Translate, lang: str) -> str:
+def _action_line(a: Action, received_at: Any, _: Translate, lang: str, plan: Plan | None) -> str:
     how = "; ".join(f"{_(_CHANNEL_WORD.get(c.channel.value, c.channel.value))} {c.value}" for c in a.contacts)
     how = how or _("no contact given in the plan")
     when = _("now") if a.available_from == received_at else _("from {when}").format(when=_when(a.available_from, lang))
-    line = f"{a.name} [{a.actor}, {a.kind.value}] - {how} - " + _("can act {when}").format(when=when)
-    line += " - " + _("step {step}").format(step=a.step)
+    line = f"{a.name} ({translator(lang)(KIND_WORDS[a.kind])}) - {how} - " + _("can act {when}").format(when=when)
+    line += " - " + _("next: {step}").format(step=_step_name(a.step, plan))
     if a.act_by is not None:
         line += " - " + _("act by {when}").format(when=_when(a.act_by, lang))
     if a.role == "escalation":
         line = _("meanwhile: ") + line
+    elif a.role == "way_in":
+        line = _("way in (assumed, not in the plan): ") + line
     for e in a.escalation:
         line += " - " + _("if late, escalate to {name}").format(name=e.name)
     return line
 
 
-def _decision_text(d: Decision, lang: str = DEFAULT_LANG) -> str:
-    """The text card of a Decision: labels and words from the ``route`` catalog (Danish by default)."""
+def _step_name(step: str, plan: Plan | None) -> str:
+    """The plan's own name of a step (its id when the plan is not at hand)."""
+    if plan is not None and step in plan.steps:
+        return plan.steps[step].name
+    return step
+
+
+def _decision_text(d: Decision, lang: str = DEFAULT_LANG, plan: Plan | None = None) -> str:
+    """The text card of a Decision: labels and words from the ``route`` catalog (Danish by default).
+
+    Steps by the plan's names, laws by their names, actor kinds in words; the ids are in the JSON."""
     _ = translator(lang, "route")
     pad = max(len(_(label)) for label in ("NEXT:", "NOTIFY:", "WHY:", "LAW:", "SOURCE:", "PATH:"))
 
     def label(text: str) -> str:
         return f"{_(text):<{pad + 1}}"
 
-    out = [_("Plan {plan}, concern received {when}").format(plan=d.plan, when=_when(d.received_at, lang))]
-    out += [label("NEXT:") + _action_line(a, d.received_at, _, lang) for a in d.next]
-    out += [label("NOTIFY:") + _action_line(a, d.received_at, _, lang) for a in d.notify]
+    name = plan.municipality.name if plan is not None else d.plan
+    out = [_("Plan {plan}, concern received {when}").format(plan=name, when=_when(d.received_at, lang))]
+    out += [label("NEXT:") + _action_line(a, d.received_at, _, lang, plan) for a in d.next]
+    out += [label("NOTIFY:") + _action_line(a, d.received_at, _, lang, plan) for a in d.notify]
     out.append(label("WHY:") + ("\n" + " " * (pad + 1)).join(d.explanation))
     if d.legal_basis:
-        out.append(label("LAW:") + ", ".join(lb.value for lb in d.legal_basis))
+        out.append(label("LAW:") + ", ".join(LAW_NAMES[lb] for lb in d.legal_basis))
     for s in d.sources:
         cite = s.section or _("assumed")
-        out.append(label("SOURCE:") + f"{s.rule}: {cite}" + (f' - "{s.quote}"' if s.quote else ""))
+        out.append(label("SOURCE:") + cite + (f' - "{s.quote}"' if s.quote else ""))
     # the contract's path assumes the concern is substantiated: say so, a worried reader may take it as a forecast
-    out.append(label("PATH:") + " -> ".join(d.path) + "  " + _("(expected course if the concern is substantiated)"))
+    course = " -> ".join(_step_name(step, plan) for step in d.path)
+    out.append(label("PATH:") + course + "  " + _("(expected course if the concern is substantiated)"))
     for a in d.assumptions:
         out.append(f"{_('ASSUMED:')} {a}")
     return "\n".join(out)
 
 
-def _decision_json(d: Decision, lang: str = DEFAULT_LANG) -> str:
+def _decision_json(d: Decision, lang: str = DEFAULT_LANG, plan: Plan | None = None) -> str:
     return json.dumps(d.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2)
 
 
-DECISION_REPORTERS: dict[str, Callable[[Decision, str], str]] = {"json": _decision_json, "text": _decision_text}
+DECISION_REPORTERS: dict[str, Callable[[Decision, str, Plan | None], str]] = {
+    "json": _decision_json,
+    "text": _decision_text,
+}
 
 
 # --- diffs -----------------------------------------------------------------------------
 
 NO_ROUTING_EFFECT = "structural changes only; no concern is routed differently"
 SAME = "no differences: the same content, and every concern routed alike"
-
-
-def _n(number: int) -> str:
-    return f"{number:,}"
-
-
-def _span_iso(iso: str | None) -> str:
-    """``PT0S`` -> ``now``; ``PT56H30M`` -> ``in 56 h 30 min`` (the diff writes hours, minutes, seconds)."""
-    if iso is None:
-        return "-"
-    negative, parts = duration_parts(iso)
-    words = " ".join(f"{n} {dict(H='h', M='min', S='s')[u]}" for n, u in parts)
-    if not words:
-        return "now"
-    return ("overdue by " if negative else "in ") + words
+# the words of the ``diff`` catalog that are chosen from data (message ids, so English needs no catalog)
+_CHANGE_KINDS = ("added", "removed", "changed", "moved", "renamed")
+_COMPARED_BY = {"actor": "compared by actor", "role": "compared by role"}
 
 
 def _value(value: Any, width: int = 70) -> str:
@@ -162,11 +185,11 @@ def _value(value: Any, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _change_line(c: StructuralChange) -> str:
+def _change_line(c: StructuralChange, w: DiffWords) -> str:
     if c.change == "renamed":
-        what = f"{c.path}: renamed {c.a!r} -> {c.b!r}"
+        what = f"{c.path}: {c.a!r} -> {c.b!r}"
     elif c.change == "moved":
-        what = f"{c.path}: moved from {c.a} to {c.b}"
+        what = f"{c.path}: " + w("moved from {a} to {b}").format(a=w.rule_place(c.a), b=w.rule_place(c.b))
     elif c.change in ("added", "removed"):
         value = c.b if c.change == "added" else c.a
         # a whole item's body is in the file at the position shown; a scalar is short enough
@@ -174,105 +197,115 @@ def _change_line(c: StructuralChange) -> str:
     else:
         what = f"{c.path}: {_value(c.a, 40)} -> {_value(c.b, 40)}"
     where = " -> ".join(x for x in (c.a_at, c.b_at) if x)
-    return f"{c.change:<8} {what}" + (f"  ({where})" if where else "")
+    pad = max(len(w.change(k)) for k in _CHANGE_KINDS)
+    return f"{w.change(c.change):<{pad}} {what}" + (f"  ({where})" if where else "")
 
 
-def _actions_text(answer: AnswerSummary) -> str:
+def _actions_text(answer: AnswerSummary, w: DiffWords) -> str:
     def one(x: ActionSummary) -> str:
-        text = f"{x.kind} {x.actor} (step {x.step}), can act {_span_iso(x.wait)}"
+        text = w("{kind} {actor} (step {step})").format(kind=w.value(x.kind), actor=x.actor, step=x.step)
+        text += ", " + w.can_act(x.wait)
         if x.act_by is not None:
-            text += f", act by {_span_iso(x.act_by).removeprefix('in ')} after receipt"
-        return text + ("" if x.contact else ", NO usable contact")
+            text += ", " + w.act_by(x.act_by)
+        return text + ("" if x.contact else ", " + w("NO usable contact"))
 
-    parts = [one(x) for x in answer.next] or ["nobody"]
+    parts = [one(x) for x in answer.next] or [w("nobody")]
     text = "; ".join(parts)
     if answer.notify:
-        text += "; notify " + "; ".join(one(x) for x in answer.notify)
-    rules = ", ".join(answer.rules) + (" (catch-all)" if answer.catch_all else "")
-    law = ", ".join(answer.legal_basis) or "none given"
-    return f"{text}  [rule {rules}; legal basis {law}]"
+        text += "; " + w("notify {actions}").format(actions="; ".join(one(x) for x in answer.notify))
+    rules = ", ".join(answer.rules) + (f" ({w('catch-all')})" if answer.catch_all else "")
+    law = ", ".join(answer.legal_basis) or w("none given")
+    return f"{text}  [" + w("rule {rules}; legal basis {law}").format(rules=rules, law=law) + "]"
 
 
 def _structural_counts(d: PlanDiff) -> tuple[list[StructuralChange], list[StructuralChange]]:
     return [c for c in d.structural if not c.provenance_only], [c for c in d.structural if c.provenance_only]
 
 
-def _routing_headline(d: PlanDiff) -> str:
+def _structure_headline(d: PlanDiff, w: DiffWords) -> str:
+    content, provenance = _structural_counts(d)
+    return w("{n} change(s), and {p} to provenance only").format(n=w.number(len(content)), p=w.number(len(provenance)))
+
+
+def _routing_headline(d: PlanDiff, w: DiffWords) -> str:
     b = d.behavioural
     if b.differing == 0:
-        return NO_ROUTING_EFFECT if d.structural else SAME
+        return w(NO_ROUTING_EFFECT) if d.structural else w(SAME)
     listed = sum(r.situations for r in b.regions)
     # regions past the listed ones are counted, not shown: say how much the list covers
-    shown = (
-        f"in {len(b.regions)} region(s)"
-        if listed == b.differing
-        else (f"the {len(b.regions)} largest regions, listed, cover {_n(listed)} of them")
+    share = w.share(b.differing, b.situations)
+    if listed == b.differing:
+        return w("{share} are routed differently, in {n} region(s)").format(share=share, n=len(b.regions))
+    return w("{share} are routed differently; the {n} largest regions, listed, cover {listed} of them").format(
+        share=share, n=len(b.regions), listed=w.number(listed)
     )
-    return f"{_n(b.differing)} of {_n(b.situations)} situations are routed differently, {shown}"
 
 
-def _diff_text(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
-    out = [f"{d.a.plan} ({d.a.source}) -> {d.b.plan} ({d.b.source}), compared by {d.by}"]
+def _diff_text(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
+    w = DiffWords(lang)
+    out = [f"{d.a.plan} ({d.a.source}) -> {d.b.plan} ({d.b.source}), {w(_COMPARED_BY[d.by])}"]
     if d.same:
-        out.append(SAME)
+        out.append(w(SAME))
         return "\n".join(out)
     content, provenance = _structural_counts(d)
     out.append("")
-    out.append(f"Structure: {len(content)} change(s), and {len(provenance)} to provenance only")
-    out += [f"  {_change_line(c)}" for c in content]
+    out.append(f"{w('Structure:')} {_structure_headline(d, w)}")
+    out += [f"  {_change_line(c, w)}" for c in content]
     if provenance:
-        out.append("  provenance only (sources, quotes, notes):")
-        out += [f"    {_change_line(c)}" for c in provenance]
+        out.append("  " + w("provenance only (sources, quotes, notes):"))
+        out += [f"    {_change_line(c, w)}" for c in provenance]
     out.append("")
-    out.append("Routing: " + _routing_headline(d))
+    out.append(f"{w('Routing:')} {_routing_headline(d, w)}")
     for i, r in enumerate(d.behavioural.regions, 1):
-        out.append(f"  {i}. {r.summary}  ({_n(r.situations)} of {_n(d.behavioural.situations)})")
-        out.append(f"     concern: {json.dumps(r.witness, ensure_ascii=False)}")
-        out.append(f"     A {d.a.plan}: {_actions_text(r.a)}")
-        out.append(f"     B {d.b.plan}: {_actions_text(r.b)}")
+        out.append(f"  {i}. {r.summary}  ({w.part(r.situations, d.behavioural.situations)})")
+        out.append(f"     {w('concern:')} {json.dumps(r.witness, ensure_ascii=False)}")
+        out.append(f"     A {d.a.plan}: {_actions_text(r.a, w)}")
+        out.append(f"     B {d.b.plan}: {_actions_text(r.b, w)}")
     return "\n".join(out)
 
 
-def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
     # plans, and the file names they come in, arrive in pull requests from outside: every value
     # drawn from them is written literally, as escaped text (md) or as a code span (code)
     from ..audit._templates import markdown_cell as md
     from ..audit._templates import markdown_code as code
 
-    out = [f"### {code(d.a.plan)} → {code(d.b.plan)} (compared by {d.by})", ""]
+    w = DiffWords(lang)
+    out = [f"### {code(d.a.plan)} → {code(d.b.plan)} ({w(_COMPARED_BY[d.by])})", ""]
     out.append(f"A: {code(d.a.source)} · B: {code(d.b.source)}")
     out.append("")
     if d.same:
-        return "\n".join([*out, f"**{SAME}**"])
+        return "\n".join([*out, f"**{w(SAME)}**"])
     content, provenance = _structural_counts(d)
-    out.append(f"**Structure:** {len(content)} change(s), and {len(provenance)} to provenance only")
-    for title, changes in (("", content), ("Provenance only (sources, quotes, notes)", provenance)):
+    out.append(f"**{w('Structure:')}** {_structure_headline(d, w)}")
+    for title, changes in (("", content), (w("Provenance only (sources, quotes, notes)"), provenance)):
         if not changes:
             continue
         if title:
             out += ["", f"<details><summary>{title}</summary>", ""]
-        out += ["", "| change | path | A | B |", "|---|---|---|---|"]
+        out += ["", f"| {w('change')} | {w('path')} | A | B |", "|---|---|---|---|"]
         for c in changes:
             a = code(_value(c.a, 50), in_table=True) if c.a is not None else ""
             b = code(_value(c.b, 50), in_table=True) if c.b is not None else ""
             a += f"<br>{md(c.a_at)}" if c.a_at else ""
             b += f"<br>{md(c.b_at)}" if c.b_at else ""
-            out.append(f"| {c.change} | {code(c.path, in_table=True)} | {a} | {b} |")
+            out.append(f"| {w.change(c.change)} | {code(c.path, in_table=True)} | {a} | {b} |")
         if title:
             out += ["", "</details>"]
-    out += ["", f"**Routing:** {_routing_headline(d)}"]
+    out += ["", f"**{w('Routing:')}** {_routing_headline(d, w)}"]
     for i, r in enumerate(d.behavioural.regions, 1):
         out += [
             "",
-            f"{i}. **{md(r.summary)}** ({_n(r.situations)} of {_n(d.behavioural.situations)})",
-            f"   - concern: {code(json.dumps(r.witness, ensure_ascii=False))}",
-            f"   - A {code(d.a.plan)}: {md(_actions_text(r.a))}",
-            f"   - B {code(d.b.plan)}: {md(_actions_text(r.b))}",
+            f"{i}. **{md(r.summary)}** ({w.part(r.situations, d.behavioural.situations)})",
+            f"   - {w('concern:')} {code(json.dumps(r.witness, ensure_ascii=False))}",
+            f"   - A {code(d.a.plan)}: {md(_actions_text(r.a, w))}",
+            f"   - B {code(d.b.plan)}: {md(_actions_text(r.b, w))}",
         ]
     return "\n".join(out)
 
 
-def _diff_json(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+def _diff_json(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
+    """The contract's PlanDiff: machine fields in every language (only the regions' summaries follow ``lang``)."""
     return json.dumps(d.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
@@ -289,26 +322,28 @@ def _repo_path(source: str) -> str:
     return source.partition(":")[2].removeprefix("./") if is_revision(source) else source
 
 
-def _diff_github(d: PlanDiff, b_rules: Mapping[str, str]) -> str:
+def _diff_github(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
+    w = DiffWords(lang)
     lines = []
     for c in d.structural:
         where = _annotation_place(c.b_at, d.b.source)
-        title = _gh_escape(f"beredskab diff: {c.change}", True)
-        lines.append(f"::notice {where},title={title}::{_gh_escape(_change_line(c))}")
+        title = _gh_escape(f"beredskab diff: {w.change(c.change)}", True)
+        lines.append(f"::notice {where},title={title}::{_gh_escape(_change_line(c, w))}")
     for r in d.behavioural.regions:
         where = _annotation_place(b_rules.get(r.b.rules[0]) if r.b.rules else None, d.b.source)
         message = (
-            f"{r.summary} ({_n(r.situations)} of {_n(d.behavioural.situations)}): "
-            f"concern {json.dumps(r.witness, ensure_ascii=False)}\n"
-            f"A {d.a.plan}: {_actions_text(r.a)}\nB {d.b.plan}: {_actions_text(r.b)}"
+            f"{r.summary} ({w.part(r.situations, d.behavioural.situations)}): "
+            f"{w('concern:')} {json.dumps(r.witness, ensure_ascii=False)}\n"
+            f"A {d.a.plan}: {_actions_text(r.a, w)}\nB {d.b.plan}: {_actions_text(r.b, w)}"
         )
-        lines.append(f"::warning {where},title=beredskab diff%3A routed differently::{_gh_escape(message)}")
+        title = _gh_escape(f"beredskab diff: {w('routed differently')}", True)
+        lines.append(f"::warning {where},title={title}::{_gh_escape(message)}")
     if not d.behavioural.regions:
-        lines.append(f"::notice title=beredskab diff::{_gh_escape(_routing_headline(d))}")
+        lines.append(f"::notice title=beredskab diff::{_gh_escape(_routing_headline(d, w))}")
     return "\n".join(lines)
 
 
-DIFF_REPORTERS: dict[str, Callable[[PlanDiff, Mapping[str, str]], str]] = {
+DIFF_REPORTERS: dict[str, Callable[[PlanDiff, Mapping[str, str], str], str]] = {
     "text": _diff_text,
     "markdown": _diff_markdown,
     "json": _diff_json,

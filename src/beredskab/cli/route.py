@@ -142,7 +142,7 @@ def _error_line(number: int, exc: ConcernError) -> dict[str, Any]:
     return {"line": number, "error": "invalid concern", "problems": problems}
 
 
-def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str) -> int:
+def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str, lang: str = DEFAULT_LANG) -> int:
     """Route every JSON line of ``stream``; one JSON line out per line in. Returns the bad lines."""
     bad = 0
     for number, raw in _lines(stream):
@@ -153,7 +153,7 @@ def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str) -> int:
                 raise ConcernError("event", f"{where}:{number}: a line is at most {MAX_EVENT_BYTES} bytes")
             # without its line break, a line cut short is reported on its own line, not the next
             event = read_event_json(raw.rstrip(b"\r\n"), where, first_line=number)
-            record: dict[str, Any] = plan.route(event).model_dump(mode="json", by_alias=True)
+            record: dict[str, Any] = plan.route(event, lang=lang).model_dump(mode="json", by_alias=True)
         except ConcernError as exc:
             bad += 1
             record = _error_line(number, exc)
@@ -178,11 +178,11 @@ def cmd_route(args: argparse.Namespace) -> int:
             common.err(str(exc))
             return common.EXIT_USAGE
         if args.events == "-":
-            bad = route_events(plan, sys.stdin.buffer, sys.stdout, "stdin")
+            bad = route_events(plan, sys.stdin.buffer, sys.stdout, "stdin", args.lang)
         else:
             try:
                 with open_stream(args.events) as stream:
-                    bad = route_events(plan, stream, sys.stdout, args.events)
+                    bad = route_events(plan, stream, sys.stdout, args.events, args.lang)
             except BrokenPipeError:
                 raise  # the reader went away: main() says so
             except OSError as exc:
@@ -191,14 +191,14 @@ def cmd_route(args: argparse.Namespace) -> int:
         return common.EXIT_FAIL if bad else common.EXIT_OK
     try:
         plan = load_plan(resolve_plan_path(args.plan))
-        decision = plan.route(_event_from_args(args))
+        decision = plan.route(_event_from_args(args), lang=args.lang)
     except PlanError as exc:
         common.err(str(exc))
         return common.EXIT_USAGE
     except ConcernError as exc:
         common.err(f"bad event: {exc}")
         return common.EXIT_USAGE
-    print(DECISION_REPORTERS[args.format](decision, args.lang))
+    print(DECISION_REPORTERS[args.format](decision, args.lang, plan))
     return common.EXIT_OK
 
 
@@ -234,6 +234,7 @@ def add_parser(sub: Any) -> None:
         "--lang",
         choices=LANGS,
         default=DEFAULT_LANG,
-        help="language of --format text (default da; the JSON is the contract's)",
+        help="language of what the answer says to people: the explanation and assumptions, and every word of "
+        "--format text (default da: Danish; en: English). Ids, JSON keys and times never change with it.",
     )
     r.set_defaults(func=cmd_route)

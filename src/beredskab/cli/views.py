@@ -31,9 +31,10 @@ examples:
   beredskab card koege --format html > kort.html       one A4 page for the wall (print it from the browser)
   beredskab card plans/koege.yaml --format markdown --lang en
 
-The card is generated from the plan, so it never drifts from it: acute (112, 114), not
-acute by age and time (whom to contact, how, when they are open), the national hotline,
-what happens next, the plan's title and date, and the assumed facts it rests on.
+The card is generated from the plan, so it never drifts from it: acute (112; the police's
+non-emergency 114 only where the plan lists it), not acute by age and time (whom to
+contact, how, when they are open; assumed hours marked where they are shown), the national
+hotline, what happens next, the plan's title and date, and the assumed facts it rests on.
 """
 
 _REPORT_EPILOG = """\

@@ -17,12 +17,13 @@ import functools
 import hashlib
 import json
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import ConcernError, suggest
+from .._i18n import DEFAULT_LANG, Translate, moment_words, translator
 from ..spec.model import ActionSpec, Actor, CatchAll, NationalCatalogue, PlanSpec, Rule, Schedule
-from ..spec.vocabulary import FINDINGS, ActorKind, Channel, Reporter
+from ..spec.vocabulary import FINDINGS, LAW_NAMES, ActorKind, Channel, Reporter
 from ._engine import RuleEngine
 from ._fast import construct
 from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
@@ -79,6 +80,19 @@ WAY_IN_OPEN, WAY_IN_ALWAYS = "national_hotline", "police_114"
 _AUTHORITIES = frozenset({Reporter.POLICE, Reporter.HOTLINE})
 
 
+Said = tuple[str, tuple[tuple[str, str], ...]]
+"""A sentence for people: its English message id (domain ``decision``) and its named values."""
+
+
+def _said(msgid: str, **values: str | None) -> Said:
+    return msgid, tuple((k, v or "") for k, v in values.items())
+
+
+def _say(said: Said, _: Translate) -> str:
+    msgid, values = said
+    return _(msgid).format(**dict(values))
+
+
 @dataclass(frozen=True)
 class _CompiledRule:
     id: str
@@ -86,7 +100,7 @@ class _CompiledRule:
     next: tuple[_CompiledAction, ...]
     notify: tuple[_CompiledAction, ...]
     source: SourceRef
-    assumptions: tuple[str, ...]
+    assumptions: tuple[Said, ...]
 
 
 def plan_digest(plan: PlanSpec) -> str:
@@ -172,22 +186,28 @@ class CompiledPlan:
         )
         nxt = tuple(self._compile_action(a) for a in rule.next)
         notify = tuple(self._compile_action(a) for a in rule.notify)
-        assumptions: list[str] = []
+        assumptions: list[Said] = []
         if rule.assumed:
-            assumptions.append(f"rule {rid}: {rule.note}")
+            assumptions.append(_said("rule {rule}: {note}", rule=rid, note=rule.note))
         for act in nxt + notify + tuple(e for a in nxt + notify for e in a.escalations_closed):
             assumptions.extend(_assumed_parts(act))
-            if act.spec.deadline is not None and act.spec.deadline.assumed:
-                assumptions.append(f"deadline for {act.actor.name}: {act.spec.deadline.note}")
             for esc in act.spec.escalation:
                 if esc.assumed:
                     target = self.actors[esc.actor].name
-                    assumptions.append(f"escalation from {act.actor.name} to {target} ({esc.on}): {esc.note}")
+                    msgid = (
+                        "escalation from {actor} to {target} while closed: {note}"
+                        if esc.on == "closed"
+                        else "escalation from {actor} to {target} when the deadline passes: {note}"
+                    )
+                    assumptions.append(_said(msgid, actor=act.actor.name, target=target, note=esc.note))
         for basis in rule.legal_basis:
             declared = self.plan.legal_bases.get(basis)
             if declared is not None and declared.assumed:
                 # the answer names this law: that the text rests on it is as much an assumption
-                assumptions.append(f"legal basis {basis.value}: {declared.note}")
+                law = LAW_NAMES[basis]
+                assumptions.append(
+                    _said("legal basis {law} ({id}): {note}", law=law, id=basis.value, note=declared.note)
+                )
         # an actor or schedule shared by several actions is listed once
         return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)))
 
@@ -239,13 +259,14 @@ class CompiledPlan:
                 return i
         return len(self._conditions)
 
-    def route(self, concern: Concern) -> Decision:
+    def route(self, concern: Concern, lang: str = DEFAULT_LANG) -> Decision:
+        _ = translator(lang, "decision")  # raises ValueError for a language beredskab does not speak
         self.check_step(concern)
         facts = self.facts(concern)
         index = self.engine.fire(facts)
         compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
         loc = concern.received_at.astimezone(ZONE)
-        return self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute))
+        return self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute), _, lang)
 
     def expected_path(self, start: str, facts: Facts) -> list[str]:
         """Steps expected from ``start`` to closure if the concern is substantiated.
@@ -282,19 +303,32 @@ class CompiledPlan:
         self._paths[key] = path
         return list(path)
 
-    def _action(
-        self, act: _CompiledAction, concern: Concern, role: str, lines: list[str], when: tuple[dt.date, int]
-    ) -> Action:
+    def _action(self, act: _CompiledAction, concern: Concern, role: str, say: _Saying) -> Action:
         # every time of a Decision in Copenhagen's offset, whatever offset the caller used
         at = concern.received_at.astimezone(ZONE)
-        available = at if act.schedule.open_at(*when) else act.schedule.next_opening(at)
+        available = at if act.schedule.open_at(*say.when) else act.schedule.next_opening(at)
         if available is None:  # pragma: no cover - a schedule with hours always reopens
             available = at
         elif available != at:
-            lines.append(f"{act.actor.name} is closed at {_fmt(at)}; it can act from {_fmt(available)}.")
+            say.line(
+                "{name} is closed at {at}; it can act from {available}.",
+                name=act.actor.name,
+                at=say.moment(at),
+                available=say.moment(available),
+            )
         act_by = self._deadline(act, concern)
         if act_by is not None:
             act_by = act_by.astimezone(ZONE)
+            if act_by < available:
+                # a promise nobody can keep: said, not hidden behind two correct times
+                say.line(
+                    "The deadline {act_by} passes before {name} can act ({available}).",
+                    act_by=say.moment(act_by),
+                    name=act.actor.name,
+                    available=say.moment(available),
+                )
+            if act.spec.deadline is not None and act.spec.deadline.assumed:
+                say.assume("deadline for {name}: {note}", name=act.actor.name, note=act.spec.deadline.note)
         notes = [
             EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
             for aid, name in act.escalations_deadline
@@ -330,37 +364,55 @@ class CompiledPlan:
             return act.schedule.add_open_time(concern.received_at, duration_minutes(duration))
         return add_duration(concern.received_at, duration)
 
-    def _actions(
-        self, items: tuple[_CompiledAction, ...], concern: Concern, lines: list[str], when: tuple[dt.date, int]
-    ) -> list[Action]:
-        out = [self._action(a, concern, "primary", lines, when) for a in items]
+    def _actions(self, items: tuple[_CompiledAction, ...], concern: Concern, say: _Saying) -> list[Action]:
+        out = [self._action(a, concern, "primary", say) for a in items]
         for a in items:
-            if a.escalations_closed and not a.schedule.open_at(*when):
+            if a.escalations_closed and not a.schedule.open_at(*say.when):
                 for esc in a.escalations_closed:
-                    out.append(self._action(esc, concern, "escalation", lines, when))
-                    lines.append(f"{a.actor.name} is closed now: {esc.actor.name} takes the concern meanwhile.")
+                    out.append(self._action(esc, concern, "escalation", say))
+                    if esc.schedule.open_at(*say.when):
+                        say.line(
+                            "{closed} is closed now: {other} takes the concern meanwhile.",
+                            closed=a.actor.name,
+                            other=esc.actor.name,
+                        )
+                    else:  # "meanwhile" only for someone who is open meanwhile
+                        say.line(
+                            "{closed} is closed now, and so is {other}, who stands in for it.",
+                            closed=a.actor.name,
+                            other=esc.actor.name,
+                        )
         return out
 
-    def _decide(self, concern: Concern, compiled: _CompiledRule, facts: Facts, when: tuple[dt.date, int]) -> Decision:
+    def _decide(
+        self,
+        concern: Concern,
+        compiled: _CompiledRule,
+        facts: Facts,
+        when: tuple[dt.date, int],
+        _: Translate,
+        lang: str,
+    ) -> Decision:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
-        lines: list[str] = []
+        say = _Saying(_, lang, when, [_say(a, _) for a in compiled.assumptions])
         if is_catch_all:
-            lines.append("No rule of the plan covers this concern; the plan's catch-all answers it.")
-        lines.append(rule.explanation)
-        where = f" ({rule.source.section})" if rule.source else " (assumed, not in the plan text)"
-        lines.append(f"Decided by {'the catch-all' if is_catch_all else 'rule ' + compiled.id}{where}.")
-        nxt = self._actions(compiled.next, concern, lines, when)
-        notify = self._actions(compiled.notify, concern, lines, when)
+            say.line("No rule of the plan covers this concern; the plan's catch-all answers it.")
+        say.lines.append(rule.explanation)  # the plan's own words
+        if is_catch_all:
+            say.line("Decided by the plan's catch-all ({section}).", section=_section(rule, _))
+        else:
+            say.line("Decided by rule {rule} ({section}).", rule=compiled.id, section=_section(rule, _))
+        nxt = self._actions(compiled.next, concern, say)
+        notify = self._actions(compiled.notify, concern, say)
         path = self.expected_path(nxt[0].step, facts)
-        assumptions = list(compiled.assumptions)
         if (
             not concern.acute
             and concern.step == "intake"
             and concern.reporter not in _AUTHORITIES
             and not self._reachable(compiled, nxt, when)
         ):
-            nxt.append(self._way_in(compiled, concern, lines, assumptions, when))
+            nxt.append(self._way_in(compiled, concern, say))
         decision: Decision = construct(
             Decision,
             {
@@ -371,10 +423,10 @@ class CompiledPlan:
                 "legal_basis": list(rule.legal_basis),
                 "sources": [compiled.source],
                 "path": path,
-                "explanation": lines,
+                "explanation": say.lines,
                 "catch_all": is_catch_all,
                 "received_at": concern.received_at.astimezone(ZONE),
-                "assumptions": assumptions,
+                "assumptions": list(dict.fromkeys(say.assumptions)),
                 "plan_digest": self.digest,
             },
         )
@@ -388,51 +440,63 @@ class CompiledPlan:
                 by_actor.update((e.spec.actor, e) for e in a.escalations_closed)
         return any(by_actor[action.actor].reachable(action.available_from) for action in nxt)
 
-    def _way_in(
-        self,
-        compiled: _CompiledRule,
-        concern: Concern,
-        lines: list[str],
-        assumptions: list[str],
-        when: tuple[dt.date, int],
-    ) -> Action:
+    def _way_in(self, compiled: _CompiledRule, concern: Concern, say: _Saying) -> Action:
         """The national way in offered where the plan names no usable contact (an assumption, said so)."""
         hotline, police = self._ways_in
-        chosen = hotline if hotline.schedule.open_at(*when) else police
-        action = self._action(chosen, concern, "way_in", lines, when)
+        chosen = hotline if hotline.schedule.open_at(*say.when) else police
+        action = self._action(chosen, concern, "way_in", say)
         receivers = ", ".join(dict.fromkeys(a.actor.name for a in compiled.next))
-        lines.append(
-            f"The plan gives no contact by which {receivers} can be reached: {chosen.actor.name} can be reached "
-            "now and takes the concern in meanwhile."
+        say.line(
+            "The plan gives no contact by which {receivers} can be reached: {name} can be reached now and "
+            "takes the concern in meanwhile.",
+            receivers=receivers,
+            name=chosen.actor.name,
         )
-        assumptions.append(
-            f"{chosen.actor.name} as a way in: the plan gives no usable contact for {receivers}; the national "
-            "ways in (the national hotline while it is open, the police's 114 otherwise) are offered instead."
+        say.assume(
+            "{name} as a way in: the plan gives no usable contact for {receivers}; the national ways in (the "
+            "national hotline while it is open, the police's 114 otherwise) are offered instead.",
+            name=chosen.actor.name,
+            receivers=receivers,
         )
-        assumptions.extend(a for a in _assumed_parts(chosen) if a not in assumptions)
+        say.assumptions.extend(_say(a, say._) for a in _assumed_parts(chosen))
         return action
 
 
-def _assumed_parts(act: _CompiledAction) -> list[str]:
+def _assumed_parts(act: _CompiledAction) -> list[Said]:
     """The action's actor, schedule and shown contacts where the plan (or the national catalogue) assumes them."""
     out = []
     if act.actor.assumed:
-        out.append(f"{act.actor.name}: {act.actor.note}")
+        out.append(_said("{name}: {note}", name=act.actor.name, note=act.actor.note))
     if act.schedule.assumed:
-        out.append(f"{act.schedule.spec.name or act.schedule.id}: {act.schedule.spec.note}")
+        out.append(_said("{name}: {note}", name=act.schedule.spec.name or act.schedule.id, note=act.schedule.spec.note))
     shown = {(c.channel, c.value) for c in act.contacts}
     out.extend(
-        f"{act.actor.name}, {c.channel.value} {c.value}: {c.note}"
+        _said("{name}, {value}: {note}", name=act.actor.name, value=c.value, note=c.note)
         for c in act.actor.contacts
         if c.assumed and (c.channel, c.value) in shown
     )
     return out
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+def _section(rule: Rule | CatchAll, _: Translate) -> str:
+    return rule.source.section if rule.source else _("assumed, not in the plan text")
 
 
-def _fmt(moment: dt.datetime) -> str:
-    """``Mon 2026-11-23 08:00`` (strftime is slow enough to show on the routing hot path)."""
-    t = moment.astimezone(ZONE)
-    return f"{_WEEKDAYS[t.weekday()]} {t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+@dataclass
+class _Saying:
+    """What one decision says to people, in one language: its explanation lines and assumptions."""
+
+    _: Translate
+    lang: str
+    when: tuple[dt.date, int]
+    assumptions: list[str]
+    lines: list[str] = field(default_factory=list)
+
+    def line(self, msgid: str, **values: str) -> None:
+        self.lines.append(self._(msgid).format(**values))
+
+    def assume(self, msgid: str, **values: str | None) -> None:
+        self.assumptions.append(_say(_said(msgid, **values), self._))
+
+    def moment(self, at: dt.datetime) -> str:
+        return moment_words(at.astimezone(ZONE), self.lang)

@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import Concern, ConcernError, Decision, Plan, PlanError, Problem, __version__
 from .._errors import suggest
+from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import display_path, load_plan_set
 from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DEPTH, read_event_json
 from .admin import ADMIN_TOKEN_ENV, bearer_check, token_digest
@@ -274,12 +275,19 @@ def openapi() -> dict[str, Any]:
         "415": _json_body(error, "the body is not application/json"),
         "500": internal,
     }
+    lang = {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "description": "language of the Decision's explanation and assumptions (default da); ids never change",
+        "schema": {"type": "string", "enum": list(LANGS), "default": DEFAULT_LANG},
+    }
     paths: dict[str, Any] = {
         "/plans/{slug}/route": {
             "post": {
                 "operationId": "route",
                 "summary": "Route one concern: who acts next, how to reach them, by when, and why",
-                "parameters": [slug],
+                "parameters": [slug, lang],
                 "requestBody": {
                     "required": True,
                     "description": f"a Concern, at most {MAX_ROUTE_BYTES} bytes",
@@ -296,7 +304,7 @@ def openapi() -> dict[str, Any]:
             "post": {
                 "operationId": "routeBatch",
                 "summary": f"Route up to {MAX_BATCH} concerns; one result each, in order",
-                "parameters": [slug],
+                "parameters": [slug, lang],
                 "requestBody": {
                     "required": True,
                     "description": f"at most {MAX_BATCH} concerns and {MAX_BATCH_BYTES} bytes",
@@ -481,15 +489,24 @@ def _summary(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _lang(request: Request) -> str:
+    """``?lang=da`` (the default) or ``?lang=en``: the language of the Decision's explanation and assumptions."""
+    lang = request.query_params.get("lang", DEFAULT_LANG)
+    if lang not in LANGS:  # the value is the caller's: never repeated
+        raise _Refusal(422, _invalid(ConcernError("lang", f"the query parameter lang is one of {', '.join(LANGS)}")))
+    return lang
+
+
 async def route(request: Request) -> Response:
     plan = _plan(request)
+    lang = _lang(request)
     body = await _read_body(request, MAX_ROUTE_BYTES)
     try:
         event = read_event_json(body, _WHERE)
     except ConcernError as exc:
         raise _bad_body(exc) from None
     try:
-        decision = plan.route(event)  # on the loop thread: see the module's docstring
+        decision = plan.route(event, lang=lang)  # on the loop thread: see the module's docstring
     except ConcernError as exc:
         raise _Refusal(422, _invalid(exc)) from None
     return Response(decision.model_dump_json(by_alias=True), media_type="application/json")
@@ -497,6 +514,7 @@ async def route(request: Request) -> Response:
 
 async def route_batch(request: Request) -> Response:
     plan = _plan(request)  # taken once: a reload during the batch does not change its plan
+    lang = _lang(request)
     data = _read_batch_json(await _read_body(request, MAX_BATCH_BYTES))
     concerns = data.get("concerns") if isinstance(data, dict) else None
     if not isinstance(concerns, list) or set(data) != {"concerns"}:
@@ -510,7 +528,7 @@ async def route_batch(request: Request) -> Response:
         if i and i % _YIELD_EVERY == 0:
             await anyio.sleep(0)
         try:
-            results.append({"decision": plan.route(concern).model_dump(mode="json", by_alias=True)})
+            results.append({"decision": plan.route(concern, lang=lang).model_dump(mode="json", by_alias=True)})
         except ConcernError as exc:
             results.append(_invalid(exc))
         except Exception as exc:  # a bug of ours on one concern must not lose the others' answers

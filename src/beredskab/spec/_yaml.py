@@ -19,6 +19,7 @@ import yaml
 
 from .._files import FileProblem, read_bounded
 from .._problems import Problem
+from .._problems import problem_text as _
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 20_000  # nodes of the document, aliases expanded (the shipped plans have at most 1,300)
@@ -84,16 +85,24 @@ def read_text(path: Path, display: str) -> str:
     except FileProblem as exc:
         if exc.too_large:
             raise YamlProblems(
-                [_problem(display, 1, 1, "BK005", f"file is larger than {MAX_BYTES} bytes (1 MiB)")]
+                [
+                    _problem(
+                        display, 1, 1, "BK005", _("file is larger than {limit} bytes (1 MiB)").format(limit=MAX_BYTES)
+                    )
+                ]
             ) from None
-        raise YamlProblems([_problem(display, 1, 1, "BK000", f"cannot read file: {exc.reason}")]) from None
+        raise YamlProblems(
+            [_problem(display, 1, 1, "BK000", _("cannot read file: {reason}").format(reason=exc.reason))]
+        ) from None
     return decode(raw, display)
 
 
 def decode(raw: bytes, display: str) -> str:
     """UTF-8 text without BOM and without tabs, or YamlProblems naming where."""
     if len(raw) > MAX_BYTES:
-        raise YamlProblems([_problem(display, 1, 1, "BK005", f"file is larger than {MAX_BYTES} bytes (1 MiB)")])
+        raise YamlProblems(
+            [_problem(display, 1, 1, "BK005", _("file is larger than {limit} bytes (1 MiB)").format(limit=MAX_BYTES))]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -106,7 +115,7 @@ def decode(raw: bytes, display: str) -> str:
                     line,
                     col,
                     "BK004",
-                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+                    _("byte {byte} is not valid UTF-8; save the file as UTF-8").format(byte=f"0x{raw[exc.start]:02x}"),
                 )
             ]
         ) from None
@@ -115,7 +124,7 @@ def decode(raw: bytes, display: str) -> str:
     problems = []
     for m in re.finditer("\t", text):
         line, col = _position_of_offset(text, m.start())
-        problems.append(_problem(display, line, col, "BK003", "tab character; indent and separate with spaces"))
+        problems.append(_problem(display, line, col, "BK003", _("tab character; indent and separate with spaces")))
         if len(problems) >= MAX_PROBLEMS_PER_KIND:
             break
     if problems:
@@ -206,23 +215,31 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
             if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
                 nodes += 1
                 if nodes > MAX_NODES:  # counted before anything is built: a huge file fails fast
-                    raise fail(mark, "BK006", f"the document has more than {MAX_NODES} values; plans are far smaller")
+                    raise fail(
+                        mark,
+                        "BK006",
+                        _("the document has more than {limit} values; plans are far smaller").format(limit=MAX_NODES),
+                    )
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise fail(event.start_mark, "BK001", "a plan file holds one YAML document, found a second")
+                    raise fail(event.start_mark, "BK001", _("a plan file holds one YAML document, found a second"))
             elif isinstance(event, yaml.AliasEvent):
                 if first_alias is None:
                     first_alias = (mark.line + 1, mark.column + 1)
                 if event.anchor not in anchors:
-                    raise fail(event.start_mark, "BK001", f"alias *{event.anchor} names no anchor")
+                    raise fail(
+                        event.start_mark, "BK001", _("alias *{anchor} names no anchor").format(anchor=event.anchor)
+                    )
                 target = anchors[event.anchor]
                 if any(node is target for node, _ in stack):
                     # the alias stands inside what its anchor names: the value would contain itself
                     raise fail(
                         event.start_mark,
                         "BK006",
-                        f"alias *{event.anchor} refers to the mapping or list that contains it (a recursive alias)",
+                        _("alias *{anchor} refers to the mapping or list that contains it (a recursive alias)").format(
+                            anchor=event.anchor
+                        ),
                     )
                 attach(target)
             elif isinstance(event, yaml.ScalarEvent):
@@ -232,7 +249,9 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
                 attach(node)
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if len(stack) >= MAX_DEPTH:
-                    raise fail(event.start_mark, "BK006", f"YAML nested deeper than {MAX_DEPTH} levels")
+                    raise fail(
+                        event.start_mark, "BK006", _("YAML nested deeper than {limit} levels").format(limit=MAX_DEPTH)
+                    )
                 cls = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
                 node = cls(event.tag or "", [], mark, None, flow_style=event.flow_style)
                 if event.anchor:
@@ -259,12 +278,12 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
                     line,
                     col,
                     "BK001",
-                    f"character #x{exc.character:04x} is not allowed in YAML",
+                    _("character {char} is not allowed in YAML").format(char=f"#x{exc.character:04x}"),
                 )
             ]
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlProblems([_problem(display, 1, 1, "BK001", f"YAML error: {exc}")]) from None
+        raise YamlProblems([_problem(display, 1, 1, "BK001", _("YAML error: {error}").format(error=exc))]) from None
     return root, first_alias
 
 
@@ -296,9 +315,11 @@ def _syntax_problem(text: str, display: str, exc: yaml.MarkedYAMLError, loader: 
             start.line + 1,
             start.column + 1,
             "BK001",
-            "YAML syntax error: this quoted value is never closed",
-            f"add the closing {quote}; without it the value runs on until the YAML reader gives up "
-            f"at {line}:{col}: {what}",
+            _("YAML syntax error: this quoted value is never closed"),
+            _(
+                "add the closing {quote}; without it the value runs on until the YAML reader gives up "
+                "at {line}:{col}: {error}"
+            ).format(quote=quote, line=line, col=col, error=what),
         )
     opened = _run_on_quote(text, loader, line, col)
     if opened is not None:
@@ -308,17 +329,19 @@ def _syntax_problem(text: str, display: str, exc: yaml.MarkedYAMLError, loader: 
             qline,
             qcol,
             "BK001",
-            "YAML syntax error: this quoted value is never closed",
-            f"add the closing {quote} on line {qline}; without it the value runs on to the next {quote} "
-            f"(line {closed_at}), and the YAML reader gives up at {line}:{col}: {what}",
+            _("YAML syntax error: this quoted value is never closed"),
+            _(
+                "add the closing {quote} on line {qline}; without it the value runs on to the next {quote} "
+                "(line {closed_at}), and the YAML reader gives up at {line}:{col}: {error}"
+            ).format(quote=quote, qline=qline, closed_at=closed_at, line=line, col=col, error=what),
         )
     hint = _colon_hint(text, line, col) if what in _COLON_IN_VALUE else None
-    return _problem(display, line, col, "BK001", f"YAML syntax error: {what}{context}", hint)
+    return _problem(display, line, col, "BK001", _("YAML syntax error: {error}").format(error=f"{what}{context}"), hint)
 
 
 def _colon_hint(text: str, line: int, col: int) -> str:
     """How to quote a plain value that holds ': ' (``explanation: Bemærk: sagen lukkes.``)."""
-    why = "a colon followed by a space inside a plain value starts a new key; put the text in quotes"
+    why = _("a colon followed by a space inside a plain value starts a new key; put the text in quotes")
     lines = text.split("\n", line)
     m = _KEY_VALUE.match(lines[line - 1]) if len(lines) >= line else None
     # the colon the reader stopped at must lie inside the value, after the key's own colon
@@ -408,8 +431,8 @@ def _too_long(display: str, node: yaml.Node) -> Problem:
         line,
         col,
         "BK008",
-        f"a number with more than {MAX_NUMBER_DIGITS} digits; no field of a plan takes one",
-        "quote it if it is text",
+        _("a number with more than {limit} digits; no field of a plan takes one").format(limit=MAX_NUMBER_DIGITS),
+        _("quote it if it is text"),
     )
 
 
@@ -423,11 +446,21 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
     def build(n: yaml.Node, path: PathT) -> Any:
         doc.value_marks.setdefault(path, _mark(n))
         if len(path) > MAX_DEPTH:
-            raise YamlProblems([_problem(display, *_mark(n), "BK006", f"YAML nested deeper than {MAX_DEPTH} levels")])
+            raise YamlProblems(
+                [
+                    _problem(
+                        display, *_mark(n), "BK006", _("YAML nested deeper than {limit} levels").format(limit=MAX_DEPTH)
+                    )
+                ]
+            )
         tag = _explicit_tag(n)
         if tag is not None and len(problems) < MAX_PROBLEMS_PER_KIND:
             line, col = _mark(n)
-            problems.append(_problem(display, line, col, "BK007", f"YAML tag {tag!r} is not allowed in a plan"))
+            problems.append(
+                _problem(
+                    display, line, col, "BK007", _("YAML tag {tag} is not allowed in a plan").format(tag=repr(tag))
+                )
+            )
         if isinstance(n, yaml.ScalarNode):
             try:
                 return _scalar(n)
@@ -441,7 +474,7 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     line, col = _mark(key_node)
-                    problems.append(_problem(display, line, col, "BK001", "mapping keys must be plain text"))
+                    problems.append(_problem(display, line, col, "BK001", _("mapping keys must be plain text")))
                     continue
                 try:
                     key = _scalar(key_node)
@@ -456,7 +489,7 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
                             line,
                             col,
                             "BK007",
-                            "merge keys ('<<') are not supported; write the keys out",
+                            _("merge keys ('<<') are not supported; write the keys out"),
                         )
                     )
                     continue
@@ -471,8 +504,10 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
                             line,
                             col,
                             "BK002",
-                            f"duplicate key {key!r} (first defined at line {first[0]})",
-                            "each key may appear once in a mapping",
+                            _("duplicate key {key} (first defined at line {line})").format(
+                                key=repr(key), line=first[0]
+                            ),
+                            _("each key may appear once in a mapping"),
                         )
                     )
                     continue
@@ -507,8 +542,8 @@ def parse_text(text: str, display: str) -> YamlDocument:
                         line,
                         col,
                         "BK006",
-                        f"aliases expand to more than {MAX_NODES} nodes (alias bomb?)",
-                        "write repeated parts out, or use fewer aliases",
+                        _("aliases expand to more than {limit} nodes (alias bomb?)").format(limit=MAX_NODES),
+                        _("write repeated parts out, or use fewer aliases"),
                     )
                 ]
             )

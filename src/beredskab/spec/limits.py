@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._problems import Draft
+from .._problems import problem_text as _
 from .model import Condition, PlanSpec, condition_children, iter_conditions
 
 __all__ = ["LIMITS", "check_limits"]
@@ -29,6 +30,16 @@ LIMITS: dict[str, int] = {
 }
 
 
+# message ids of "<n> steps" etc., one per counted list
+_COUNTED = {
+    "steps": "{count} steps",
+    "rules": "{count} rules",
+    "schedules": "{count} schedules",
+    "actors": "{count} actors",
+    "age_bands": "{count} age bands",
+}
+
+
 def _depth(cond: Condition) -> int:
     return 1 + max((_depth(sub) for _, _, sub in condition_children(cond)), default=0)
 
@@ -38,29 +49,38 @@ def check_limits(spec: PlanSpec) -> list[Draft]:
     out: list[Draft] = []
 
     def over(path: tuple[Any, ...], text: str, limit: str) -> None:
-        message = f"{text}, more than a plan can hold ({LIMITS[limit]})"
-        out.append(Draft(path, message, "split or simplify it", key=True, code="BK104"))
+        message = _("{what}, more than a plan can hold ({limit})").format(what=text, limit=LIMITS[limit])
+        out.append(Draft(path, message, _("split or simplify it"), key=True, code="BK104"))
 
     for name in ("steps", "rules", "schedules", "actors", "age_bands"):
         n = len(getattr(spec, name))
         if n > LIMITS[name]:
-            over((name,), f"{n} {name.replace('_', ' ')}", name)
+            over((name,), _(_COUNTED[name]).format(count=n), name)
     for aid, actor in spec.actors.items():
         if len(actor.contacts) > LIMITS["contacts"]:
-            over(("actors", aid, "contacts"), f"{len(actor.contacts)} contacts of actor {aid!r}", "contacts")
+            what = _("{count} contacts of actor {actor}").format(count=len(actor.contacts), actor=repr(aid))
+            over(("actors", aid, "contacts"), what, "contacts")
     read: set[str] = set()
     for i, rule in enumerate(spec.rules):
         when = ("rules", i, "when")
         depth = _depth(rule.when)
         if depth > LIMITS["condition_depth"]:
-            over(when, f"rule {rule.id!r}: conditions nested {depth} levels deep", "condition_depth")
+            what = _("rule {rule}: conditions nested {depth} levels deep").format(rule=repr(rule.id), depth=depth)
+            over(when, what, "condition_depth")
             continue  # its width is moot, and walking it further gains nothing
         for cond, path in iter_conditions(rule.when, when):
             read.update(cond.open or {})
             for key in ("age_band", "reporter", "step", "topic", "severity", "findings", "open", "all", "any"):
                 value = getattr(cond, key)
                 if value is not None and len(value) > LIMITS["condition_width"]:
-                    over((*path, key), f"rule {rule.id!r}: {len(value)} entries in {key!r}", "condition_width")
+                    what = _("rule {rule}: {count} entries in {key}").format(
+                        rule=repr(rule.id), count=len(value), key=repr(key)
+                    )
+                    over((*path, key), what, "condition_width")
     if len(read) > LIMITS["schedules_read"]:
-        over(("rules",), f"the rules' open: conditions read {len(read)} schedules", "schedules_read")
+        over(
+            ("rules",),
+            _("the rules' open: conditions read {count} schedules").format(count=len(read)),
+            "schedules_read",
+        )
     return out

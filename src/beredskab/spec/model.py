@@ -485,6 +485,12 @@ class Document(_Strict):
         description="A name for the text that quotes may refer to (``source.seed``) when they cite another "
         "document; the shipped plans name their source texts so.",
     )
+    language: Literal["da"] = Field(
+        default="da",
+        description="The language the plan's own words (names, notes, descriptions, explanations) are "
+        "written in: Danish, as the municipal documents are. ``--lang en`` translates the tool's words, "
+        "never the plan's.",
+    )
     adopted: DocumentDate | None = None
     revised: DocumentDate | None = None
     next_revision_due: DocumentDate | None = None

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .._errors import suggest
 from .._problems import Draft, Problem
+from .._problems import problem_text as _
 from ._yaml import YamlDocument
 
 __all__ = ["MAX_PROBLEMS", "pydantic_problems"]
@@ -82,7 +83,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     out = ""
     for seg in loc:
         out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
-    return out or "(top level)"
+    return out or _("(top level)")
 
 
 def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
@@ -117,32 +118,63 @@ def _shown(value: Any) -> str:
         text = repr(value)
         if len(text) <= _MAX_SHOWN:
             return text
-        return f"a text of {len(value)} characters" if isinstance(value, str) else "a long number"
+        if isinstance(value, str):
+            return _("a text of {count} characters").format(count=len(value))
+        return _("a long number")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return "this value"
+        return _("a mapping")
+    return _("this value")
 
 
 def _one_of(path: tuple[Any, ...], value: Any, options: list[str]) -> tuple[str, str | None]:
     """Message and hint for a value outside a Literal or an enum."""
     if path == ("format",):
-        known = options[0] if len(options) == 1 else ", ".join(options[:-1]) + f" and {options[-1]}"
-        message = (
-            f"{_shown(value)} is not a known plan format; this version of beredskab reads "
-            f"format{'s' if len(options) > 1 else ''} {known}"
-        )
+        if len(options) == 1:
+            message = _("{value} is not a known plan format; this version of beredskab reads format {known}")
+            known = options[0]
+        else:
+            message = _("{value} is not a known plan format; this version of beredskab reads formats {known}")
+            known = _("{some} and {last}").format(some=", ".join(options[:-1]), last=options[-1])
+        message = message.format(value=_shown(value), known=known)
         if isinstance(value, str) and value in options:
-            return message, f"write the number without quotes: format: {value}"
+            return message, _("write the number without quotes: format: {value}").format(value=value)
         if isinstance(value, int) and all(o.isdigit() and value > int(o) for o in options):
-            return message, "a plan in a newer format needs a newer version of beredskab"
-        return message, f"write format: {options[-1]}"
-    message = f"{_shown(value)} is not one of {', '.join(options)}"
+            return message, _("a plan in a newer format needs a newer version of beredskab")
+        return message, _("write format: {value}").format(value=options[-1])
+    message = _("{value} is not one of {options}").format(value=_shown(value), options=", ".join(options))
     if isinstance(value, str) and value in options:
-        return message, f"write it without quotes: {value}"
+        return message, _("write it without quotes: {value}").format(value=value)
     guess = suggest(str(value), options) if isinstance(value, str | int | float) else None
-    return message, f"did you mean {guess!r}?" if guess else None
+    return message, _("did you mean {guess}?").format(guess=repr(guess)) if guess else None
+
+
+# pydantic's own words for the commonest type errors, by error type; the others keep pydantic's
+_TYPE_MESSAGES = {
+    "string_type": "a text is needed here",
+    "int_type": "a whole number is needed here",
+    "int_parsing": "a whole number is needed here",
+    "int_from_float": "a whole number is needed here",
+    "float_type": "a number is needed here",
+    "float_parsing": "a number is needed here",
+    "bool_type": "true or false is needed here",
+    "bool_parsing": "true or false is needed here",
+    "dict_type": "a mapping (key: value) is needed here",
+    "model_type": "a mapping (key: value) is needed here",
+    "model_attributes_type": "a mapping (key: value) is needed here",
+    "list_type": "a list is needed here",
+    "date_type": "a date (YYYY-MM-DD) is needed here",
+    "date_parsing": "a date (YYYY-MM-DD) is needed here",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD) is needed here",
+    "string_too_short": "the text is empty",
+}
+
+
+def _pydantic_message(err: Any) -> str:
+    """pydantic's message, in the validation's language where the catalog has its words."""
+    fixed = _TYPE_MESSAGES.get(err["type"])
+    return _(fixed) if fixed is not None and _(fixed) != fixed else str(err["msg"])
 
 
 def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseModel]) -> list[Problem]:
@@ -157,8 +189,10 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
                 Problem.of(
                     "BK101",
                     file=doc.file,
-                    message=f"... and {len(errors) - n} more problems in this file (the first {MAX_PROBLEMS} are shown)",
-                    hint="fix these first; the rest are often the same fault",
+                    message=_("... and {count} more problems in this file (the first {shown} are shown)").format(
+                        count=len(errors) - n, shown=MAX_PROBLEMS
+                    ),
+                    hint=_("fix these first; the rest are often the same fault"),
                 )
             )
             break
@@ -170,12 +204,15 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
             model = _model_at(root, path[:-1])
             allowed = _allowed_keys(model) if model else []
             guess = suggest(str(key), allowed)
-            hint = f"did you mean {guess!r}?" if guess else (f"allowed keys: {', '.join(allowed)}" if allowed else None)
-            message = f"unknown key {key!r} in {_dotted(path[:-1])}"
+            if guess:
+                hint: str | None = _("did you mean {guess}?").format(guess=repr(guess))
+            else:
+                hint = _("allowed keys: {keys}").format(keys=", ".join(allowed)) if allowed else None
+            message = _("unknown key {key} in {where}").format(key=repr(key), where=_dotted(path[:-1]))
             problems.append(Draft(path, message, hint, key=True, code="BK102").place(doc))
             continue
         if etype == "missing":
-            message = f"missing required key {loc[-1]!r} in {_dotted(path)}"
+            message = _("missing required key {key} in {where}").format(key=repr(loc[-1]), where=_dotted(path))
             problems.append(Draft(path, message, key=True, code="BK103").place(doc))
             continue
         # union types report once per member; keep the first message per place
@@ -184,14 +221,17 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument, root: type[BaseMo
         seen.add(path)
         # an error about a whole mapping (e.g. no source) points at the key that names it
         whole = isinstance(_value_at(doc.data, path), dict)
-        msg = err["msg"]
+        msg = _pydantic_message(err)
         hint = None
         ctx = err.get("ctx") or {}
         if etype in ("enum", "literal_error") and _options(ctx.get("expected", "")):
             msg, hint = _one_of(path, err.get("input"), _options(ctx["expected"]))
         elif etype == "value_error":
-            msg = msg.removeprefix("Value error, ")
+            # the format's own rules (spec/model.py): a fixed sentence has Danish words in the catalog
+            msg = _(msg.removeprefix("Value error, "))
         elif etype == "string_pattern_mismatch":
-            msg = f"{err.get('input')!r} does not match the required pattern {ctx.get('pattern')}"
+            msg = _("{value} does not match the required pattern {pattern}").format(
+                value=repr(err.get("input")), pattern=ctx.get("pattern")
+            )
         problems.append(Draft(path, f"{_dotted(path)}: {msg}", hint, key=whole, code="BK101").place(doc))
     return problems

@@ -10,15 +10,30 @@ from typing import Any
 
 from .._errors import suggest
 from .._problems import Draft
+from .._problems import problem_text as _
 from .model import ActionSpec, NationalCatalogue, PlanSpec, iter_conditions
 
 __all__ = ["check_references"]
 
 
+# message ids per kind of id: "unknown actor 'x'" and "known actors: ..."
+_KINDS = {
+    "national actor": ("unknown national actor {ref}", "known national actors: {known}"),
+    "schedule": ("unknown schedule {ref}", "known schedules: {known}"),
+    "actor": ("unknown actor {ref}", "known actors: {known}"),
+    "step": ("unknown step {ref}", "known steps: {known}"),
+    "age band": ("unknown age band {ref}", "known age bands: {known}"),
+}
+
+
 def _missing(path: tuple[Any, ...], what: str, ref: str, known: Any) -> Draft:
     guess = suggest(ref, known)
-    hint = f"did you mean {guess!r}?" if guess else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
-    return Draft(path, f"unknown {what} {ref!r}", hint, code="BK201")
+    message, listing = _KINDS[what]
+    if guess:
+        hint = _("did you mean {guess}?").format(guess=repr(guess))
+    else:
+        hint = _(listing).format(known=", ".join(sorted(known)) or _("none"))
+    return Draft(path, _(message).format(ref=repr(ref)), hint, code="BK201")
 
 
 def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]:
@@ -33,8 +48,8 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]
             out.append(
                 Draft(
                     ("actors", nid),
-                    f"actor {nid!r} clashes with the national actor of that id",
-                    "rename it",
+                    _("actor {actor} clashes with the national actor of that id").format(actor=repr(nid)),
+                    _("rename it"),
                     code="BK202",
                     key=True,
                 )
@@ -46,8 +61,8 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]
             out.append(
                 Draft(
                     ("schedules", sid),
-                    f"schedule {sid!r} clashes with the national schedule",
-                    "rename it",
+                    _("schedule {schedule} clashes with the national schedule").format(schedule=repr(sid)),
+                    _("rename it"),
                     code="BK202",
                     key=True,
                 )
@@ -75,8 +90,12 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]
                         out.append(
                             Draft(
                                 (*p, "via", k),
-                                f"actor {act.actor!r} has no {ch.value} contact",
-                                f"its channels: {', '.join(sorted(c.value for c in channels)) or 'none'}",
+                                _("actor {actor} has no {channel} contact").format(
+                                    actor=repr(act.actor), channel=ch.value
+                                ),
+                                _("its channels: {channels}").format(
+                                    channels=", ".join(sorted(c.value for c in channels)) or _("none")
+                                ),
                                 code="BK203",
                             )
                         )
@@ -94,7 +113,9 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]
             out.append(
                 Draft(
                     ("rules", i, "id"),
-                    f"rule id {rule.id!r} is already used by rule #{seen[rule.id] + 1}",
+                    _("rule id {rule} is already used by rule #{number}").format(
+                        rule=repr(rule.id), number=seen[rule.id] + 1
+                    ),
                     None,
                     code="BK204",
                 )
@@ -126,8 +147,8 @@ def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
         out.append(
             Draft(
                 ("age_bands",),
-                f"exactly one age band must have 'unknown: true' (found {len(unknown)})",
-                "concerns without an age must fall in a defined band",
+                _("exactly one age band must have 'unknown: true' (found {count})").format(count=len(unknown)),
+                _("concerns without an age must fall in a defined band"),
                 code="BK205",
                 key=True,
             )
@@ -143,13 +164,24 @@ def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
             both = range(max(lo, band.min), min(hi, band.max) + 1)
             if not both:
                 continue
-            ages = f"age {both[0]} is" if len(both) == 1 else f"ages {both[0]}-{both[-1]} are"
             # point at this band's bound that lies inside the earlier band (its min if both, or neither)
             bound = "max" if lo <= band.max <= hi and not lo <= band.min <= hi else "min"
             out.append(
                 Draft(
                     ("age_bands", bid, bound),
-                    f"{ages} in two age bands: {other!r} ({lo}-{hi}) and {bid!r} ({band.min}-{band.max})",
+                    (
+                        _("age {ages} is in two age bands: {first} ({lo}-{hi}) and {second} ({min}-{max})")
+                        if len(both) == 1
+                        else _("ages {ages} are in two age bands: {first} ({lo}-{hi}) and {second} ({min}-{max})")
+                    ).format(
+                        ages=both[0] if len(both) == 1 else f"{both[0]}-{both[-1]}",
+                        first=repr(other),
+                        lo=lo,
+                        hi=hi,
+                        second=repr(bid),
+                        min=band.min,
+                        max=band.max,
+                    ),
                     _overlap_hint(other, lo, hi, bid, band.min, band.max),
                     code="BK205",
                 )
@@ -161,8 +193,8 @@ def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
         out.append(
             Draft(
                 ("age_bands",),
-                f"ages {_ranges(gaps)} fall in no age band",
-                "bands must cover 0-130",
+                _("ages {ages} fall in no age band").format(ages=_ranges(gaps)),
+                _("bands must cover 0-130"),
                 code="BK205",
                 key=True,
             )
@@ -173,10 +205,14 @@ def _age_band_coverage(spec: PlanSpec) -> list[Draft]:
 def _overlap_hint(first: str, lo: int, hi: int, second: str, smin: int, smax: int) -> str:
     """How to make two overlapping bands meet without sharing an age."""
     if lo < smin <= hi < smax:  # the second band starts inside the first
-        return f"each age belongs to one band: start {second!r} at {hi + 1}, or end {first!r} at {smin - 1}"
+        return _("each age belongs to one band: start {second} at {start}, or end {first} at {end}").format(
+            second=repr(second), start=hi + 1, first=repr(first), end=smin - 1
+        )
     if smin < lo <= smax < hi:  # the second band ends inside the first
-        return f"each age belongs to one band: end {second!r} at {lo - 1}, or start {first!r} at {smax + 1}"
-    return "each age belongs to exactly one band"
+        return _("each age belongs to one band: end {second} at {end}, or start {first} at {start}").format(
+            second=repr(second), end=lo - 1, first=repr(first), start=smax + 1
+        )
+    return _("each age belongs to exactly one band")
 
 
 def _ranges(nums: list[int]) -> str:

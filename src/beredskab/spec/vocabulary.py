@@ -11,6 +11,8 @@ from typing import Literal
 
 __all__ = [
     "FINDINGS",
+    "KIND_WORDS",
+    "LAW_NAMES",
     "STANDARD_STEPS",
     "WEEKDAYS",
     "ActorKind",
@@ -86,6 +88,40 @@ class LegalBasis(StrEnum):
     LAB_9B_12 = "LAB-9b-12"
     STRFL_114 = "STRFL-114"
 
+
+KIND_WORDS: dict[ActorKind, str] = {
+    ActorKind.EMERGENCY: "emergency line 112",
+    ActorKind.POLICE: "police",
+    ActorKind.PET: "PET",
+    ActorKind.INFOHUS: "Infohus",
+    ActorKind.COORDINATION_UNIT: "coordination unit",
+    ActorKind.COORDINATOR: "coordinator",
+    ActorKind.SSP: "SSP",
+    ActorKind.CHILDREN_SERVICES: "children's services",
+    ActorKind.ADULT_SERVICES: "adult services",
+    ActorKind.EMPLOYMENT: "employment services",
+    ActorKind.YOUTH_GUIDANCE: "youth guidance",
+    ActorKind.PSYCHIATRY: "psychiatry",
+    ActorKind.PRISON_PROBATION: "prison and probation service",
+    ActorKind.NATIONAL_HOTLINE: "national hotline",
+    ActorKind.LINE_MANAGER: "line manager",
+    ActorKind.MENTOR: "mentor",
+    ActorKind.PARENT_COACH: "parent coach",
+    ActorKind.OTHER: "other",
+}
+"""Actor kinds in words for people (English message ids of the shared catalog, Danish in it)."""
+
+LAW_NAMES: dict[LegalBasis, str] = {
+    LegalBasis.SEL_12B: "Serviceloven § 12 b",
+    LegalBasis.BL_15_3: "Barnets Lov § 15, stk. 3",
+    LegalBasis.BL_UNDERRETNING: "Barnets Lov §§ 133-135 (underretning)",
+    LegalBasis.BL_STOETTE: "Barnets Lov § 32 (støttende indsatser)",
+    LegalBasis.RPL_115: "Retsplejeloven §§ 115, 115a",
+    LegalBasis.DBL_8: "Databeskyttelsesreglerne (tidl. persondataloven §§ 5-8)",
+    LegalBasis.LAB_9B_12: "Lov om en aktiv beskæftigelsesindsats kap. 9b-12",
+    LegalBasis.STRFL_114: "Straffeloven § 114",
+}
+"""The laws by their Danish names (proper names: the same in every language); the ids stay in JSON."""
 
 FINDINGS = ("ready_to_act", "security_threat", "relevant", "psychiatric", "in_custody", "consent")
 FindingName = Literal["ready_to_act", "security_threat", "relevant", "psychiatric", "in_custody", "consent"]

@@ -88,8 +88,10 @@ def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None) -> list
                 Problem.of(
                     check.code,
                     file=ctx.file,
-                    message=f"internal error in check {check.name}: {type(exc).__name__}",
-                    hint="please report this; the other checks ran",
+                    message=ctx.translate("internal error in check {check}: {error}").format(
+                        check=check.name, error=type(exc).__name__
+                    ),
+                    hint=ctx.translate("please report this; the other checks ran"),
                     severity=Severity.ERROR,
                 )
             )

@@ -62,9 +62,10 @@ def _closed_moment(schedule: CompiledSchedule, classes: list[TimeClass], pinned:
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
     plan, space, compiled = ctx.plan, ctx.space, ctx.compiled
+    _ = ctx.translate
     if "intake" not in plan.steps:
         return
-    reported: set[tuple[int | None, str]] = set()
+    reported: set[tuple[int | None, str, str, str]] = set()
     for region in ctx.regions:
         if region.assign.get("acute", "yes") != "yes" or region.assign.get("step", "intake") != "intake":
             continue
@@ -77,22 +78,33 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         schedule = compiled.schedules[actor.schedule]
         assign = {**region.assign, "acute": "yes", "step": "intake"}
         problem: str | None = None
+        closed_at = ""
         if actor.kind not in IMMEDIATE:
-            problem = f"goes first to {actor.name} ({actor.kind.value}), not to the police or 112"
+            problem = _("an acute concern ({concern}) goes first to {actor} ({kind}), not to the police or 112")
         elif not _open_throughout(schedule, space.time_classes[assign[TIME]].facts if TIME in assign else ()):
             moment = _closed_moment(schedule, space.time_classes, assign.get(TIME))
-            problem = f"goes first to {actor.name}, which is not open at every moment (schedule {schedule.id!r})"
+            problem = _(
+                "an acute concern ({concern}) goes first to {actor}, which is not open at every moment"
+                " (schedule {schedule})"
+            )
             if moment is not None:
-                problem = f"goes first to {actor.name}, which is closed at {moment:%a %Y-%m-%d %H:%M}"
+                problem = _("an acute concern ({concern}) goes first to {actor}, which is closed at {moment}")
+                closed_at = f"{ctx.weekday(moment)} {moment:%Y-%m-%d %H:%M}"
         if problem is None:
             continue
-        key = (region.owner, problem)
+        key = (region.owner, problem, actor.name, closed_at)
         if key in reported:
             continue
         reported.add(key)
         example = json.dumps(space.witness(assign), ensure_ascii=False)
         yield Draft(
             where,
-            f"an acute concern ({space.describe(assign)}) {problem}",
-            f"route acute concerns to alarm_112 first; witness: {example}",
+            problem.format(
+                concern=space.describe(assign, _),
+                actor=actor.name,
+                kind=actor.kind.value,
+                schedule=repr(schedule.id),
+                moment=closed_at,
+            ),
+            _("route acute concerns to alarm_112 first; witness: {example}").format(example=example),
         )

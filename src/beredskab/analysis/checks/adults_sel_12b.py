@@ -43,22 +43,28 @@ from ..space import satisfying
 
 CODE = "BK702"
 
-HINT = "give the adults' counselling rule legal_basis: [SEL-12b] and the condition findings: {consent: true}"
+HINT = "give the adults' counselling rule legal_basis: [SEL-12b] and the condition findings: {{consent: true}}"
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
+    hint = _(HINT).format()
     sel_rules = [r for r in ctx.plan.rules if LegalBasis.SEL_12B in r.legal_basis]
     reads_consent = CONSENT in ctx.space.dims
     for bid, band in ctx.plan.age_bands.items():
         if band.unknown or band.min is None or band.min < 18:
             continue
-        what = f"age band {bid!r} ({band.label}, {band.min}-{band.max})"
+        what = _("age band {band} ({label}, {min}-{max})").format(
+            band=repr(bid), label=band.label, min=band.min, max=band.max
+        )
         if not reads_consent:
             yield Draft(
                 ("age_bands", bid),
-                f"{what}: no rule requires the person's consent, but § 12 b counselling "
-                "(Serviceloven § 12 b) is only given in cooperation with the citizen",
-                HINT,
+                _(
+                    "{what}: no rule requires the person's consent, but § 12 b counselling "
+                    "(Serviceloven § 12 b) is only given in cooperation with the citizen"
+                ).format(what=what),
+                hint,
                 key=True,
             )
             continue
@@ -72,13 +78,13 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             continue
         if holding:
             ids = ", ".join(repr(r.id) for r in holding)
-            message = (
-                f"{what}: the SEL-12b rule(s) {ids} also hold without the person's consent; "
+            message = _(
+                "{what}: the SEL-12b rule(s) {ids} also hold without the person's consent; "
                 "§ 12 b counselling is only given with consent"
-            )
+            ).format(what=what, ids=ids)
         else:
-            message = (
-                f"{what}: no rule offering § 12 b counselling (legal_basis SEL-12b) with the person's "
+            message = _(
+                "{what}: no rule offering § 12 b counselling (legal_basis SEL-12b) with the person's "
                 "consent can hold for this band"
-            )
-        yield Draft(("age_bands", bid), message, HINT, key=True)
+            ).format(what=what)
+        yield Draft(("age_bands", bid), message, hint, key=True)

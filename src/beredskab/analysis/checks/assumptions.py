@@ -33,11 +33,13 @@ CODE = "BK901"
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
 
+    _ = ctx.translate
     data = ctx.document.data
     for path, value in iter_paths(data):
         if isinstance(value, dict) and value.get("assumed") is True:
-            note = value.get("note") or "no note"
-            yield Draft((*path, "assumed"), f"assumed, not in the plan text: {_name(data, path)}: {note}", key=True)
+            note = value.get("note") or _("no note")
+            message = _("assumed, not in the plan text: {where}: {note}").format(where=_name(data, path), note=note)
+            yield Draft((*path, "assumed"), message, key=True)
 
 
 def _name(data: Any, path: tuple[Any, ...]) -> str:

@@ -50,6 +50,7 @@ BARNETS_LOV = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_STOETTE, Lega
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     children_rules = [r for r in ctx.plan.rules if BARNETS_LOV & set(r.legal_basis)]
     for bid, band in ctx.plan.age_bands.items():
         if band.unknown or band.min is None or band.max is None or band.min >= 18:
@@ -57,9 +58,11 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         if band.max >= 18:
             yield Draft(
                 ("age_bands", bid),
-                f"age band {bid!r} ({band.label}, {band.min}-{band.max}) spans 18: concerns about persons "
-                "under 18 need a Barnets Lov route, adults a § 12 b route, and no rule can tell them apart",
-                "split the band at 18 (e.g. 15-17 and 18-25)",
+                _(
+                    "age band {band} ({label}, {min}-{max}) spans 18: concerns about persons "
+                    "under 18 need a Barnets Lov route, adults a § 12 b route, and no rule can tell them apart"
+                ).format(band=repr(bid), label=band.label, min=band.min, max=band.max),
+                _("split the band at 18 (e.g. 15-17 and 18-25)"),
                 key=True,
             )
             continue
@@ -67,9 +70,13 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             continue
         yield Draft(
             ("age_bands", bid),
-            f"age band {bid!r} ({band.label}, {band.min}-{band.max}): no rule that can hold for it cites "
-            "Barnets Lov; concerns about persons under 18 need a Barnets Lov route (underretning)",
-            "add legal_basis: [BL-underretning] (or BL-15-3) to the rule that receives concerns about "
-            "this band, or add such a rule",
+            _(
+                "age band {band} ({label}, {min}-{max}): no rule that can hold for it cites "
+                "Barnets Lov; concerns about persons under 18 need a Barnets Lov route (underretning)"
+            ).format(band=repr(bid), label=band.label, min=band.min, max=band.max),
+            _(
+                "add legal_basis: [BL-underretning] (or BL-15-3) to the rule that receives concerns about "
+                "this band, or add such a rule"
+            ),
             key=True,
         )

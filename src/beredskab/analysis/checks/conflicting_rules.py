@@ -59,14 +59,17 @@ def conflicting_pairs(plan: PlanSpec) -> list[tuple[int, int]]:
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     rules = ctx.plan.rules
     for earlier, later in conflicting_pairs(ctx.plan):
         found = satisfying(ctx.space, rules[later].when, {})
-        example = json.dumps(ctx.space.witness(found), ensure_ascii=False) if found is not None else "none"
+        example = json.dumps(ctx.space.witness(found), ensure_ascii=False) if found is not None else _("none")
         yield Draft(
             ("rules", later, "when"),
-            f"rule {rules[later].id!r} has the same conditions as rule {rules[earlier].id!r} but a different answer; "
-            f"only {rules[earlier].id!r} is ever given",
-            f"make the conditions differ or merge the rules; a concern both match: {example}",
+            _(
+                "rule {rule} has the same conditions as rule {earlier} but a different answer; "
+                "only {earlier} is ever given"
+            ).format(rule=repr(rules[later].id), earlier=repr(rules[earlier].id)),
+            _("make the conditions differ or merge the rules; a concern both match: {example}").format(example=example),
             key=True,
         )

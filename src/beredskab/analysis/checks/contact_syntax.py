@@ -81,6 +81,7 @@ _RULES = {
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     for aid, actor in ctx.plan.actors.items():
         for j, contact in enumerate(actor.contacts):
             rule = _RULES.get(contact.channel)
@@ -91,6 +92,8 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                 continue
             yield Draft(
                 ("actors", aid, "contacts", j, "value"),
-                f"{contact.channel.value} contact {contact.value!r} of actor {aid!r} is not valid",
-                expected,
+                _("{channel} contact {value} of actor {actor} is not valid").format(
+                    channel=contact.channel.value, value=repr(contact.value), actor=repr(aid)
+                ),
+                _(expected),
             )

@@ -49,6 +49,7 @@ MAX_REPORTED = 12
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     gaps = [r for r in ctx.regions if r.owner is None]
     if not gaps:
         return
@@ -59,9 +60,12 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         example = json.dumps(concern, ensure_ascii=False)
         yield Draft(
             ("catch_all",),
-            f"no rule answers {ctx.space.describe(region.assign)}; only the catch-all does",
-            f"e.g. beredskab route {ctx.file} --event - <<< '{example}'",
+            _("no rule answers {concern}; only the catch-all does").format(
+                concern=ctx.space.describe(region.assign, _)
+            ),
+            _("e.g. {command}").format(command=f"beredskab route {ctx.file} --event - <<< '{example}'"),
             key=True,
         )
     if len(merged) > MAX_REPORTED:
-        yield Draft(("catch_all",), f"... and {len(merged) - MAX_REPORTED} more gaps of this plan", key=True)
+        more = _("... and {count} more gaps of this plan").format(count=len(merged) - MAX_REPORTED)
+        yield Draft(("catch_all",), more, key=True)

@@ -36,6 +36,7 @@ CODE = "BK302"
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     routing = ctx.compiled.graph
     dead = routing.dead_ends()
     if not dead:
@@ -50,15 +51,21 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         members = component.get(sid, frozenset({sid}))
         if len(members) > 1 or g.has_edge(sid, sid):
             cycle = ", ".join(sorted(members))
-            message = f"step {sid!r} is on a cycle without exit ({cycle}): no terminal step can be reached from it"
+            message = _(
+                "step {step} is on a cycle without exit ({cycle}): no terminal step can be reached from it"
+            ).format(step=repr(sid), cycle=cycle)
         else:
             # name where the concern goes instead, so the author sees which cycle traps it
             onward = sorted(set(g.successors(sid)))
-            where = f"; it only leads to {', '.join(onward)}" if onward else ""
-            message = f"no terminal step can be reached from step {sid!r}{where}"
+            if onward:
+                message = _("no terminal step can be reached from step {step}; it only leads to {steps}").format(
+                    step=repr(sid), steps=", ".join(onward)
+                )
+            else:
+                message = _("no terminal step can be reached from step {step}").format(step=repr(sid))
         yield Draft(
             ("steps", sid),
             message,
-            "add a rule that hands the concern on from one of these steps to a terminal step (closed or handover)",
+            _("add a rule that hands the concern on from one of these steps to a terminal step (closed or handover)"),
             key=True,
         )

@@ -43,6 +43,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from ..._i18n import Translate
 from ..._problems import Draft
 from ...routing.facts import CONSENT
 from ...spec.model import ActionSpec, CatchAll, Condition, Rule
@@ -131,11 +132,12 @@ class _Analysis:
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     analysis: _Analysis | None = None
     items: list[tuple[tuple[Any, ...], str, Rule | CatchAll]] = [
-        (("rules", i), f"rule {r.id!r}", r) for i, r in enumerate(ctx.plan.rules)
+        (("rules", i), _("rule {rule}").format(rule=repr(r.id)), r) for i, r in enumerate(ctx.plan.rules)
     ]
-    items.append((("catch_all",), "the catch-all", ctx.plan.catch_all))
+    items.append((("catch_all",), _("the catch-all"), ctx.plan.catch_all))
     for path, label, item in items:
         if SHARING_BASES & set(item.legal_basis):
             continue
@@ -154,23 +156,26 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                     continue
                 yield Draft(
                     (*path, key, j, "actor"),
-                    _message(label, item, act.actor, actor.name, step),
-                    "list the actor's SSP/PSP/KSP cooperation under information_sharing, require "
-                    "findings: {consent: true}, or cite the legal basis (e.g. DBL-8)",
+                    _message(_, label, item, act.actor, actor.name, step),
+                    _(
+                        "list the actor's SSP/PSP/KSP cooperation under information_sharing, require "
+                        "findings: {{consent: true}}, or cite the legal basis (e.g. DBL-8)"
+                    ).format(),
                 )
 
 
-def _message(label: str, item: Rule | CatchAll, aid: str, name: str, step: str) -> str:
-    who = f"{aid!r} ({name})"
+def _message(_: Translate, label: str, item: Rule | CatchAll, aid: str, name: str, step: str) -> str:
     if LegalBasis.RPL_115 in item.legal_basis:
-        return (
-            f"{label} cites RPL-115 for passing the concern on to {who} without the person's consent "
-            f"(e.g. after step {step!r}), but {aid!r} takes part in no Retsplejeloven § 115 "
+        text = _(
+            "{label} cites RPL-115 for passing the concern on to {actor} ({name}) without the person's consent "
+            "(e.g. after step {step}), but {actor} takes part in no Retsplejeloven § 115 "
             "cooperation (information_sharing is empty)"
         )
-    return (
-        f"{label} passes the concern on to {who} without the person's consent (e.g. after step "
-        f"{step!r}), but {aid!r} takes part in no Retsplejeloven § 115 cooperation "
-        "(information_sharing is empty) and the rule cites no other basis for sharing "
-        "(BL-underretning, BL-15-3, DBL-8)"
-    )
+    else:
+        text = _(
+            "{label} passes the concern on to {actor} ({name}) without the person's consent (e.g. after step "
+            "{step}), but {actor} takes part in no Retsplejeloven § 115 cooperation "
+            "(information_sharing is empty) and the rule cites no other basis for sharing "
+            "(BL-underretning, BL-15-3, DBL-8)"
+        )
+    return text.format(label=label, actor=repr(aid), name=name, step=repr(step))

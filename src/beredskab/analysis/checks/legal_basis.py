@@ -61,27 +61,30 @@ CHILDREN = frozenset({LegalBasis.BL_UNDERRETNING, LegalBasis.BL_15_3, LegalBasis
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     plan = ctx.plan
     items: list[tuple[tuple[Any, ...], str, Rule | CatchAll]] = [
-        (("rules", i), f"rule {r.id!r}", r) for i, r in enumerate(plan.rules)
+        (("rules", i), _("rule {rule}").format(rule=repr(r.id)), r) for i, r in enumerate(plan.rules)
     ]
-    items.append((("catch_all",), "the catch-all", plan.catch_all))
+    items.append((("catch_all",), _("the catch-all"), plan.catch_all))
     under_18 = [bid for bid, b in plan.age_bands.items() if not b.unknown and b.min is not None and b.min < 18]
     adult = [bid for bid, b in plan.age_bands.items() if not b.unknown and b.max is not None and b.max >= 18]
     # (the bases, what each is for; the bands it must not decide; who they are; the fix)
     age_rules = [
         (
-            {LegalBasis.SEL_12B: "counselling of persons over 18"},
+            {LegalBasis.SEL_12B: _("counselling of persons over 18")},
             under_18,
-            "someone under 18",
-            "narrow the rule's age_band to adults, or cite the children's basis (BL-underretning; "
-            "BL-stoette for measures)",
+            _("someone under 18"),
+            _(
+                "narrow the rule's age_band to adults, or cite the children's basis (BL-underretning; "
+                "BL-stoette for measures)"
+            ),
         ),
         (
-            {b: "children under 18" for b in CHILDREN},
+            {b: _("children under 18") for b in CHILDREN},
             adult,
-            "someone of 18 or over",
-            "narrow the rule's age_band to children, or cite the adults' basis (SEL-12b)",
+            _("someone of 18 or over"),
+            _("narrow the rule's age_band to children, or cite the adults' basis (SEL-12b)"),
         ),
     ]
     for path, label, item in items:
@@ -97,16 +100,23 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             if basis not in plan.legal_bases:
                 yield Draft(
                     where,
-                    f"{label} cites {basis.value}, which the plan does not declare under legal_bases",
-                    f"add legal_bases: {{{basis.value}: {{source: ...}}}} citing where the text names the law, "
-                    "or assumed: true with a note where it does not",
+                    _("{label} cites {basis}, which the plan does not declare under legal_bases").format(
+                        label=label, basis=basis.value
+                    ),
+                    _(
+                        "add legal_bases: {{{basis}: {{source: ...}}}} citing where the text names the law, "
+                        "or assumed: true with a note where it does not"
+                    ).format(basis=basis.value),
                     severity=severity,
                 )
             if basis is LegalBasis.BL_15_3:
                 yield Draft(
                     where,
-                    f"{label} cites BL-15-3, the municipality's duty to keep this plan, as the basis of a single case",
-                    "cite BL-underretning for a concern about a child, or no basis",
+                    _(
+                        "{label} cites BL-15-3, the municipality's duty to keep this plan, as the basis of a single"
+                        " case"
+                    ).format(label=label),
+                    _("cite BL-underretning for a concern about a child, or no basis"),
                     severity=severity,
                 )
             if basis is LegalBasis.STRFL_114:
@@ -114,9 +124,11 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                 if any(can_hold({THREAT: v} if v else {}) for v in others):
                     yield Draft(
                         where,
-                        f"{label} cites STRFL-114 (terrorism) but can decide a concern without an established "
-                        "security threat; an acute concern is not in itself a terrorism case",
-                        "require findings: {security_threat: true}, or drop STRFL-114",
+                        _(
+                            "{label} cites STRFL-114 (terrorism) but can decide a concern without an established "
+                            "security threat; an acute concern is not in itself a terrorism case"
+                        ).format(label=label),
+                        _("require findings: {{security_threat: true}}, or drop STRFL-114").format(),
                         severity=severity,
                     )
             for bases, bands, whom, hint in age_rules:
@@ -126,8 +138,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                 if wrong:
                     yield Draft(
                         where,
-                        f"{label} cites {basis.value} ({bases[basis]}) but can decide a concern about {whom} "
-                        f"(age band {wrong[0]!r})",
+                        _(
+                            "{label} cites {basis} ({purpose}) but can decide a concern about {whom} (age band {band})"
+                        ).format(label=label, basis=basis.value, purpose=bases[basis], whom=whom, band=repr(wrong[0])),
                         hint,
                         severity=severity,
                     )

@@ -84,32 +84,42 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                 breach = entry
     if worst is None:
         return
-    ordinary = ""
+    _ = ctx.translate
+    message = _("the longest wait for a not-acute concern at intake is {wait}, e.g. {concern}").format(
+        wait=_wait(ctx, worst), concern=space.describe(worst[4], _)
+    )
     if worst_ordinary is not None and worst_ordinary[1] != worst[1]:
-        ordinary = f"; in an ordinary week {_wait(worst_ordinary)}"
+        message += _("; in an ordinary week {wait}").format(wait=_wait(ctx, worst_ordinary))
     yield Draft(
         _where(worst[3]),
-        f"the longest wait for a not-acute concern at intake is {_wait(worst)}, e.g. "
-        f"{space.describe(worst[4])}{ordinary}",
+        message,
         key=False,
         severity=Severity.INFO,
     )
     if breach is not None and promise is not None:
-        what = promise.within or "by the next working day"
+        what = promise.within or _("by the next working day")
         yield Draft(
             _where(breach[3]),
-            f"a not-acute concern at intake waits {_wait(breach)}: beyond the plan's promise ({what}); "
-            f"e.g. {space.describe(breach[4])}",
-            "add an actor with a contact who can act sooner (an escalation on: closed), or state the promise "
-            "the text gives",
+            _(
+                "a not-acute concern at intake waits {wait}: beyond the plan's promise ({promise}); e.g. {concern}"
+            ).format(wait=_wait(ctx, breach), promise=what, concern=space.describe(breach[4], _)),
+            _(
+                "add an actor with a contact who can act sooner (an escalation on: closed), or state the promise "
+                "the text gives"
+            ),
             severity=Severity.WARNING,
         )
 
 
-def _wait(entry: Worst) -> str:
-    wait, at, got, _, _ = entry
+def _wait(ctx: CheckContext, entry: Worst) -> str:
+    wait, at, got = entry[0], entry[1], entry[2]
     a, b = at.astimezone(ZONE), (got.earliest or at).astimezone(ZONE)
-    return f"{span(wait)} (received {a:%a %Y-%m-%d %H:%M}, {got.who} can act from {b:%a %Y-%m-%d %H:%M})"
+    return ctx.translate("{span} (received {received}, {who} can act from {start})").format(
+        span=span(wait, ctx.translate),
+        received=f"{ctx.weekday(a)} {a:%Y-%m-%d %H:%M}",
+        who=got.who,
+        start=f"{ctx.weekday(b)} {b:%Y-%m-%d %H:%M}",
+    )
 
 
 def _where(owner: int | None) -> tuple[Any, ...]:

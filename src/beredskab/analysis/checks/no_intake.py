@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         return
     yield Draft(
         ("steps",),
-        "the plan has no 'intake' step: a new concern (nobody has acted yet) has no step to start from",
-        "name the step where a concern is first received 'intake' (and update the rules that use it)",
+        ctx.translate("the plan has no 'intake' step: a new concern (nobody has acted yet) has no step to start from"),
+        ctx.translate("name the step where a concern is first received 'intake' (and update the rules that use it)"),
         key=True,
     )

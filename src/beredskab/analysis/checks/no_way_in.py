@@ -84,7 +84,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             for moment in moments_in_class(ctx, tc, distinct_states=True):
                 key = (region.owner, moment.state)
                 if key not in cache:
-                    cache[key] = reach(compiled, rule.next, moment.at)
+                    cache[key] = reach(compiled, rule.next, moment.at, ctx.translate)
                 if cache[key].way_in:
                     continue
                 reported.add(region.owner)
@@ -97,21 +97,24 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     found.sort(key=lambda d: d.path)
     yield from found[:MAX_REPORTED]
     if len(found) > MAX_REPORTED:
-        yield Draft(("catch_all",), f"... and {len(found) - MAX_REPORTED} more concerns without a way in", key=True)
+        more = ctx.translate("... and {count} more concerns without a way in").format(count=len(found) - MAX_REPORTED)
+        yield Draft(("catch_all",), more, key=True)
 
 
 def _draft(ctx: CheckContext, assign: dict[str, Any], owner: int | None, step: str, at: Any, why: Reach) -> Draft:
     witness = ctx.space.witness({**assign, "step": step})
     witness["received_at"] = at.isoformat()
     where = ("catch_all", "next", 0, "actor") if owner is None else ("rules", owner, "next", 0, "actor")
-    label = "the catch-all" if owner is None else f"rule {ctx.plan.rules[owner].id!r}"
+    _ = ctx.translate
+    label = _("the catch-all") if owner is None else _("rule {rule}").format(rule=repr(ctx.plan.rules[owner].id))
     local = at.astimezone(ZONE)
-    moment = f"{local:%a %H:%M} ({local:%Y-%m-%d})"
-    what = ctx.space.describe({**assign, "step": step})
+    moment = f"{ctx.weekday(local)} {local:%H:%M} ({local:%Y-%m-%d})"
+    what = ctx.space.describe({**assign, "step": step}, _)
+    command = f"beredskab route {ctx.file} --event - <<< '{json.dumps(witness, ensure_ascii=False)}'"
     return Draft(
         where,
-        f"no way in: {label} answers {what} received {moment} with nobody reachable then "
-        f"({'; '.join(why.why_not) or 'no action'})",
-        f"add the contact the text gives, or an escalation on: closed; e.g. beredskab route {ctx.file} "
-        f"--event - <<< '{json.dumps(witness, ensure_ascii=False)}'",
+        _("no way in: {label} answers {concern} received {moment} with nobody reachable then ({why})").format(
+            label=label, concern=what, moment=moment, why="; ".join(why.why_not) or _("no action")
+        ),
+        _("add the contact the text gives, or an escalation on: closed; e.g. {command}").format(command=command),
     )

@@ -69,6 +69,7 @@ def _read(path: Path) -> str | None:
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     document = ctx.plan.document
     if document.text is None:
         return
@@ -77,16 +78,19 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         return
     text_path = _confined(plan_file.parent, document.text)
     if text_path is None:
-        message = (
-            f"the plan's text file {document.text!r} is outside the plan's folder; name a file in the "
+        message = _(
+            "the plan's text file {file} is outside the plan's folder; name a file in the "
             "plan's folder or below it (quotes are not checked)"
-        )
+        ).format(file=repr(document.text))
         yield Draft(("document", "text"), message)
         return
     own = _read(text_path)
     if own is None:
-        why = "does not exist" if not text_path.exists() else "is not a UTF-8 text file of at most 4 MiB"
-        yield Draft(("document", "text"), f"the plan's text file {document.text!r} {why}; quotes are not checked")
+        if not text_path.exists():
+            message = _("the plan's text file {file} does not exist; quotes are not checked")
+        else:
+            message = _("the plan's text file {file} is not a UTF-8 text file of at most 4 MiB; quotes are not checked")
+        yield Draft(("document", "text"), message.format(file=repr(document.text)))
         return
     others: dict[str, str | None] = {}
     for path, value in iter_paths(ctx.document.data):
@@ -102,4 +106,4 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             text = others[seed]
         if text is not None and _norm(value["quote"]) not in text:
             where = document.text if text is own else str(seed)
-            yield Draft((*path, "quote"), f"quote is not word for word in {where}")
+            yield Draft((*path, "quote"), _("quote is not word for word in {file}").format(file=where))

@@ -40,9 +40,9 @@ CODE = "BK602"
 MAX_WINDOWS = 6
 
 
-def _label(a: dt.datetime, b: dt.datetime) -> str:
+def _label(ctx: CheckContext, a: dt.datetime, b: dt.datetime) -> str:
     a, b = a.astimezone(ZONE), b.astimezone(ZONE)
-    return f"{a:%a %Y-%m-%d %H:%M} - {b:%a %Y-%m-%d %H:%M}"
+    return f"{ctx.weekday(a)} {a:%Y-%m-%d %H:%M} - {ctx.weekday(b)} {b:%Y-%m-%d %H:%M}"
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
@@ -145,12 +145,14 @@ def _windows(
             window_start = t
         elif not late and window_start is not None:
             assert worst is not None
-            label = _label(window_start, t)
-            weekly = f"{window_start.astimezone(ZONE):%a %H:%M} - {t.astimezone(ZONE):%a %H:%M}"
+            label = _label(ctx, window_start, t)
+            a, b = window_start.astimezone(ZONE), t.astimezone(ZONE)
+            weekly = f"{ctx.weekday(a)} {a:%H:%M} - {ctx.weekday(b)} {b:%H:%M}"
             if (region.owner, weekly) not in seen_labels and len(seen_labels) < MAX_WINDOWS:
                 seen_labels.add((region.owner, weekly))
                 hours = (worst[1] - worst[0]).total_seconds() / 3600
-                what = promise.within or "by the next working day"
+                _ = ctx.translate
+                what = promise.within or _("by the next working day")
                 where = (
                     ("catch_all", "next", 0, "actor")
                     if region.owner is None
@@ -158,8 +160,19 @@ def _windows(
                 )
                 yield Draft(
                     where,
-                    f"not-acute concerns received {weekly} ({label}; {space.describe(region.assign)}) wait up to "
-                    f"{hours:.0f} h for {', '.join(dict.fromkeys(worst[2]))}: beyond the plan's promise ({what})",
-                    "add an actor who can act then (e.g. an escalation on: closed), or state the promise the text gives",
+                    _(
+                        "not-acute concerns received {weekly} ({window}; {concern}) wait up to {hours} h for "
+                        "{actors}: beyond the plan's promise ({promise})"
+                    ).format(
+                        weekly=weekly,
+                        window=label,
+                        concern=space.describe(region.assign, _),
+                        hours=f"{hours:.0f}",
+                        actors=", ".join(dict.fromkeys(worst[2])),
+                        promise=what,
+                    ),
+                    _(
+                        "add an actor who can act then (e.g. an escalation on: closed), or state the promise the text gives"
+                    ),
                 )
             window_start, worst = None, None

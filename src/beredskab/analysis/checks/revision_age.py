@@ -53,6 +53,7 @@ def _years_after(day: dt.date, years: int) -> dt.date:
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     doc = ctx.plan.document
     dated: list[tuple[dt.date, str, str]] = []
     for key in ("revised", "adopted"):
@@ -63,9 +64,11 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     if not dated and doc.revised is None and doc.adopted is None:
         yield Draft(
             ("document",),
-            "the plan gives neither 'revised' nor 'adopted': nobody can tell whether it is revised at least "
-            "every fourth year (Barnets Lov § 15, stk. 3)",
-            "add document.revised (or adopted) with the date the text gives",
+            _(
+                "the plan gives neither 'revised' nor 'adopted': nobody can tell whether it is revised at least "
+                "every fourth year (Barnets Lov § 15, stk. 3)"
+            ),
+            _("add document.revised (or adopted) with the date the text gives"),
             key=True,
         )
     if dated:
@@ -74,10 +77,18 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         if due < ctx.as_of:
             yield Draft(
                 ("document", key),
-                f"the plan was last {key} {text}, more than {YEARS} years before "
-                f"{ctx.as_of.isoformat()}; Barnets Lov § 15, stk. 3 requires revision at least every fourth year "
-                f"(due by {due.isoformat()})",
-                "revise the plan (and update document.revised)",
+                (
+                    _(
+                        "the plan was last revised {date}, more than {years} years before {today}; Barnets Lov"
+                        " § 15, stk. 3 requires revision at least every fourth year (due by {due})"
+                    )
+                    if key == "revised"
+                    else _(
+                        "the plan was last adopted {date}, more than {years} years before {today}; Barnets Lov"
+                        " § 15, stk. 3 requires revision at least every fourth year (due by {due})"
+                    )
+                ).format(date=text, years=YEARS, today=ctx.as_of.isoformat(), due=due.isoformat()),
+                _("revise the plan (and update document.revised)"),
                 key=True,
             )
     if doc.next_revision_due is not None:
@@ -85,7 +96,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         if due_end < ctx.as_of:
             yield Draft(
                 ("document", "next_revision_due"),
-                f"next_revision_due {doc.next_revision_due.date} has passed ({ctx.as_of.isoformat()})",
-                "revise the plan and set the next due date",
+                _("next_revision_due {date} has passed ({today})").format(
+                    date=doc.next_revision_due.date, today=ctx.as_of.isoformat()
+                ),
+                _("revise the plan and set the next due date"),
                 key=True,
             )

@@ -33,6 +33,7 @@ CODE = "BK501"
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
+    _ = ctx.translate
     rules = ctx.plan.rules
     deciding = {r.owner for r in ctx.regions}
     explained = {later for _, later in conflicting_pairs(ctx.plan)}  # BK502 reports those
@@ -49,13 +50,18 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                 witness = (region.owner, found)
                 break
         if witness is None:
-            yield Draft(("rules", i, "id"), f"rule {rule.id!r} can never match: its conditions contradict each other")
+            message = _("rule {rule} can never match: its conditions contradict each other").format(rule=repr(rule.id))
+            yield Draft(("rules", i, "id"), message)
             continue
         earlier, assign = witness
         example = json.dumps(ctx.space.witness(assign), ensure_ascii=False)
         yield Draft(
             ("rules", i, "id"),
-            f"rule {rule.id!r} never decides: earlier rules take every concern it matches, "
-            f"e.g. rule {rules[earlier].id!r} takes {ctx.space.describe(assign)}",
-            f"move it before {rules[earlier].id!r} or narrow that rule; witness: {example}",
+            _(
+                "rule {rule} never decides: earlier rules take every concern it matches, "
+                "e.g. rule {earlier} takes {concern}"
+            ).format(rule=repr(rule.id), earlier=repr(rules[earlier].id), concern=ctx.space.describe(assign, _)),
+            _("move it before {earlier} or narrow that rule; witness: {example}").format(
+                earlier=repr(rules[earlier].id), example=example
+            ),
         )

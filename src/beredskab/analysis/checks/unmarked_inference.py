@@ -61,8 +61,10 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             continue
         yield Draft(
             (*path, "note"),
-            f"the note says {m.group(0)!r} of a value that cites the text: if the text does not state it, "
-            "it is an assumption",
-            "mark it assumed: true (and drop the source), or quote the sentence that states it",
+            ctx.translate(
+                "the note says {words} of a value that cites the text: if the text does not state it, "
+                "it is an assumption"
+            ).format(words=repr(m.group(0))),
+            ctx.translate("mark it assumed: true (and drop the source), or quote the sentence that states it"),
             key=True,
         )

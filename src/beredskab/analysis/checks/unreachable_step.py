@@ -52,7 +52,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         name = f" ({step.name})" if step is not None else ""
         yield Draft(
             ("steps", sid),
-            f"step {sid!r}{name} cannot be reached from 'intake': no chain of rules hands a concern over to it",
-            "add a rule whose 'next' performs this step, or remove the step",
+            ctx.translate(
+                "step {step}{name} cannot be reached from 'intake': no chain of rules hands a concern over to it"
+            ).format(step=repr(sid), name=name),
+            ctx.translate("add a rule whose 'next' performs this step, or remove the step"),
             key=True,
         )

@@ -53,7 +53,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             continue
         yield Draft(
             ("actors", aid),
-            f"actor {aid!r} ({actor.name}) is not used by any rule, the catch-all or an escalation",
-            "route to it where the plan text gives it a role, or remove it",
+            ctx.translate("actor {actor} ({name}) is not used by any rule, the catch-all or an escalation").format(
+                actor=repr(aid), name=actor.name
+            ),
+            ctx.translate("route to it where the plan text gives it a role, or remove it"),
             key=True,
         )
