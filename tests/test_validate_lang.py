@@ -170,7 +170,7 @@ def test_text_output_translates_severity_and_summary(capsys: pytest.CaptureFixtu
     tab = str(EXAMPLE_FILES / "invalid" / "tab.yaml")
     da = _cli(capsys, "validate", "--format", "text", tab)
     assert ": fejl BK003 tabulatortegn; ryk ind og adskil med mellemrum" in da
-    assert da.rstrip().endswith("1 fil(er) kontrolleret: 1 fejl, 0 advarsel/advarsler, 0 info")
+    assert da.rstrip().endswith("1 fil(er) kontrolleret: 1 fejl, 0 advarsel(er), 0 info")
     en = _cli(capsys, "validate", "--format", "text", "--lang", "en", tab)
     assert ": error BK003 tab character; indent and separate with spaces" in en
     assert en.rstrip().endswith("1 file(s) checked: 1 error(s), 0 warning(s), 0 info")
