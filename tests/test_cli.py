@@ -593,7 +593,7 @@ def test_route_bad_event_file_names_file_line_and_column(cli: Callable[..., Resu
 def test_route_missing_plan_exits_2(cli: Callable[..., Result], plan: str) -> None:
     r = cli("route", plan, "--acute", "--at", MON_10)
     assert r.code == 2 and r.out == ""
-    assert f"{plan}:1:1: error BK000" in r.err
+    assert f"{plan}:1:1: fejl BK000" in r.err
 
 
 @pytest.mark.parametrize("path", INVALID[:4] + INVALID[-4:], ids=lambda p: p.stem)
@@ -601,7 +601,7 @@ def test_route_invalid_plan_exits_2_with_positions(cli: Callable[..., Result], p
     r = cli("route", _rel(path), "--acute", "--at", MON_10)
     assert r.code == 2 and r.out == ""
     for code, line, col, _ in _expected(path):
-        assert f"{_rel(path)}:{line}:{col}: error {code}" in r.err
+        assert f"{_rel(path)}:{line}:{col}: fejl {code}" in r.err
 
 
 @pytest.mark.parametrize(

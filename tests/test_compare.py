@@ -115,7 +115,7 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     bad.write_text("situations:\n  - {id: x, label: y, time: someday}\n", encoding="utf-8")
     assert main(["compare", str(PLANS), "--situations", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert f"{bad}:2:29: error BK101 situations[0].time" in err, err
+    assert f"{bad}:2:29: fejl BK101 situations[0].time" in err, err
     bad.write_text("situations:\n  - {id: x, label: y, concern: {age: 300}}\n", encoding="utf-8")
     assert main(["compare", str(PLANS), "--situations", str(bad)]) == 2
     assert "situation x: concern.age" in capsys.readouterr().err

@@ -175,7 +175,7 @@ def test_a_bad_plan_or_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad.write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
     code, out, err = _run(capsys, "koege", str(bad))
     assert code == 2 and out == ""
-    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: error", err)
+    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: fejl", err)
     assert _run(capsys, "koege", "no-such-plan")[0] == 2
     with pytest.raises(SystemExit) as exc:
         main(["diff", "koege", "randers", "--by", "kind"])
@@ -227,14 +227,16 @@ def test_a_revision_diff_in_a_git_repository(
     assert _run(capsys, "HEAD:plans/koege.yaml", "plans/koege.yaml")[0] == 0
     # a revision that does not exist, a path not in it: exit 2, one clear line each
     for spec in ("HEAD~5:plans/koege.yaml", "HEAD:plans/nope.yaml"):
-        code, out, err = _run(capsys, spec, "plans/koege.yaml")
+        code, out, err = _run(capsys, spec, "plans/koege.yaml", "--lang", "en")
         assert code == 2 and out == ""
         assert f"{spec}:1:1: error BK000 cannot read the revision" in err
+        code, out, err = _run(capsys, spec, "plans/koege.yaml")  # Danish by default, like the rest
+        assert code == 2 and f"{spec}:1:1: fejl BK000 kan ikke læse revisionen" in err
     # a bad plan in a revision is positioned in that revision
     plan.write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "broken")
     code, _, err = _run(capsys, "HEAD:plans/koege.yaml", "HEAD~1:plans/koege.yaml")
-    assert code == 2 and re.search(r"HEAD:plans/koege\.yaml:\d+:\d+: error", err)
+    assert code == 2 and re.search(r"HEAD:plans/koege\.yaml:\d+:\d+: fejl", err)
 
 
 def test_the_same_day_gives_the_same_diff(plans: dict[str, Any]) -> None:

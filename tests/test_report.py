@@ -84,7 +84,7 @@ def test_nothing_is_written_when_a_plan_is_bad(tmp_path: Path, capsys: pytest.Ca
     (plans / "bad.yaml").write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
     out = tmp_path / "site"
     assert main(["report", str(plans), "-o", str(out)]) == 2
-    assert re.search(r"bad\.yaml:\d+:\d+: error", capsys.readouterr().err)
+    assert re.search(r"bad\.yaml:\d+:\d+: fejl", capsys.readouterr().err)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [plans]  # no staging folder left behind
 

@@ -384,7 +384,7 @@ def test_serve_exits_2_before_binding_when_a_plan_fails(plan_dir: Path, capsys: 
     line = _break(plan_dir / "koege.yaml")
     assert main(["serve", str(plan_dir), "--port", "0"]) == 2
     err = capsys.readouterr().err
-    assert re.search(rf"koege\.yaml:{line}:\d+: error BK", err), err
+    assert re.search(rf"koege\.yaml:{line}:\d+: fejl BK", err), err
 
 
 def test_serve_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,7 @@ def test_diff_side_starting_with_dash_writes_no_file(tmp_path: Path) -> None:
     done = run("diff", "--", side, "plans/koege.yaml")
     assert done.returncode == 2
     assert not any(tmp_path.iterdir()), "git wrote a file named by the caller"
-    assert b"cannot start with '-'" in done.stderr
+    assert b"kan ikke begynde med '-'" in done.stderr
     with pytest.raises(PlanError):
         beredskab.diff(side, "plans/koege.yaml")
     assert not any(tmp_path.iterdir())
@@ -59,7 +59,7 @@ def test_report_previous_starting_with_dash_writes_no_file(tmp_path: Path, monke
     site = tmp_path / "site"
     assert main(["report", "plans/koege.yaml", "-o", str(site), f"--previous=--output={target}"]) == 0
     assert not target.exists() and not list(tmp_path.glob("y*")), "git wrote a file named by the caller"
-    assert "cannot start with" in (site / "diff.html").read_text(encoding="utf-8")
+    assert "kan ikke begynde med" in (site / "diff.html").read_text(encoding="utf-8")
 
 
 def test_a_huge_blob_in_git_is_refused_without_reading_it_whole(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from ._problems import Problem, Severity
+from ._problems import Problem, Severity, current_lang, words
 
 __all__ = ["BeredskabError", "ConcernError", "FieldProblem", "PlanError", "suggest"]
 
@@ -38,8 +38,9 @@ class PlanError(BeredskabError):
 
     def _render(self) -> str:
         errors = [p for p in self.problems if p.severity is Severity.ERROR] or self.problems
-        head = f"{self.file}: plan rejected, {len(errors)} problem(s)"
-        return "\n".join([head] + [p.format() for p in errors])
+        lang = current_lang()  # the language of the command or validation under way (English otherwise)
+        head = words(lang)("{file}: plan rejected, {count} problem(s)").format(file=self.file, count=len(errors))
+        return "\n".join([head] + [p.format(lang) for p in errors])
 
 
 class FieldProblem(NamedTuple):

@@ -18,7 +18,18 @@ from typing import Any, Protocol
 
 from ._i18n import DEFAULT_LANG, Translate, translator
 
-__all__ = ["CODES", "DOMAIN", "Code", "Draft", "Problem", "Severity", "problem_text", "problems_in", "words"]
+__all__ = [
+    "CODES",
+    "DOMAIN",
+    "Code",
+    "Draft",
+    "Problem",
+    "Severity",
+    "current_lang",
+    "problem_text",
+    "problems_in",
+    "words",
+]
 
 DOMAIN = "validate"
 """The gettext domain of problem messages and hints (``locale/da/LC_MESSAGES/validate.po``)."""
@@ -42,6 +53,11 @@ def problem_text(message_id: str) -> str:
     English message id and named placeholders filled after translation.
     """
     return words(_LANG.get())(message_id)
+
+
+def current_lang() -> str:
+    """The language problems are being made in (``en`` outside :func:`problems_in`)."""
+    return _LANG.get()
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ._errors import PlanError
 from ._problems import Problem
+from ._problems import problem_text as _
 from .plan import Plan, build_plan
 from .spec import _yaml
 
@@ -82,7 +83,7 @@ def load_plan(path: str | Path) -> Plan:
     """Load, check and compile one plan file. Raises :class:`beredskab.PlanError`."""
     p = Path(path)
     if p.is_dir():
-        message = "is a folder; use load_plans() for folders"
+        message = _("is a folder; use load_plans() for folders")
         raise PlanError([Problem.of("BK000", file=display_path(p), message=message)])
     return build_plan(read_document(p))
 
@@ -109,7 +110,7 @@ def load_plans(directory: str | Path | None = None) -> dict[str, Plan]:
     One PlanError lists the problems of all bad files."""
     d = Path(directory) if directory is not None else INSTALLED_PLANS
     if not d.is_dir():
-        raise PlanError([Problem.of("BK000", file=display_path(d), message="not a folder")])
+        raise PlanError([Problem.of("BK000", file=display_path(d), message=_("not a folder"))])
     return load_plan_set([d], display_path(d))
 
 
@@ -127,7 +128,7 @@ def load_plan_set(paths: Iterable[str | Path], shown: str | None = None) -> dict
             continue
         slug = plan.municipality.slug
         if slug in plans:
-            message = f"slug {slug!r} is already used by {where[slug]}"
+            message = _("slug {slug} is already used by {file}").format(slug=repr(slug), file=where[slug])
             problems.append(Problem.of("BK206", file=display_path(f), message=message))
             continue
         plans[slug] = plan
@@ -191,17 +192,19 @@ def read_revision(spec: str) -> _yaml.YamlDocument:
     """``REV:PATH`` read with ``git show`` (PATH as git reads it: from the repository's top, or
     from the working folder when it starts with ``./``), bounded and parsed like a file."""
     if spec.startswith("-"):
-        raise _git_error(spec, "a git revision cannot start with '-'; name a branch, tag or commit")
+        raise _git_error(spec, _("a git revision cannot start with '-'; name a branch, tag or commit"))
     try:
         code, out, complaint = _run_git_show(spec)
     except FileNotFoundError:
-        raise _git_error(spec, "cannot read a git revision: git is not installed") from None
+        raise _git_error(spec, _("cannot read a git revision: git is not installed")) from None
     except subprocess.TimeoutExpired:
-        raise _git_error(spec, f"git show did not answer in {GIT_TIMEOUT:.0f} s") from None
+        raise _git_error(
+            spec, _("git show did not answer in {seconds} s").format(seconds=f"{GIT_TIMEOUT:.0f}")
+        ) from None
     if code != 0 and len(out) <= _yaml.MAX_BYTES:
         why = complaint.decode("utf-8", "replace").strip().splitlines()
-        reason = why[0].removeprefix("fatal: ") if why else f"git show exited with {code}"
-        raise _git_error(spec, f"cannot read the revision: {reason}")
+        reason = why[0].removeprefix("fatal: ") if why else _("git show exited with {code}").format(code=code)
+        raise _git_error(spec, _("cannot read the revision: {reason}").format(reason=reason))
     try:
         return _yaml.parse_text(_yaml.decode(out, spec), spec)
     except _yaml.YamlProblems as exc:

@@ -15,6 +15,7 @@ from pydantic import PrivateAttr, ValidationError
 from ._errors import PlanError
 from ._i18n import DEFAULT_LANG, LANGS
 from ._problems import Draft, Problem
+from ._problems import problem_text as _
 from .routing._engine import EngineError
 from .routing._fast import private_attr
 from .routing.concern import Concern, Decision, parse_concern
@@ -128,8 +129,8 @@ def _expression_limits(plan: PlanSpec) -> list[Draft]:
 def build_plan(document: YamlDocument) -> Plan:
     """Validate, cross-check and compile a parsed plan document. Raises PlanError."""
     if not isinstance(document.data, dict):
-        what = "empty" if document.data is None else f"a {type(document.data).__name__}"
-        message = f"a plan file must be a mapping of keys, not {what}"
+        what = _("empty") if document.data is None else _("a {type}").format(type=type(document.data).__name__)
+        message = _("a plan file must be a mapping of keys, not {what}").format(what=what)
         raise PlanError([Problem.of("BK101", file=document.file, message=message)], document.file)
     try:
         plan = Plan.model_validate(document.data)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from .. import __version__
 from .._errors import BeredskabError
 from .._files import FileProblem, describe
+from .._i18n import DEFAULT_LANG
+from .._problems import problems_in
 from . import audit, common, init, plans, route, serve, views
 
 __all__ = ["build_parser", "main"]
@@ -60,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        # problems the loader makes (a plan that cannot be read) speak the command's language
+        with problems_in(getattr(args, "lang", None) or DEFAULT_LANG):
+            return int(args.func(args))
     except BeredskabError as exc:
         common.err(str(exc))
         return common.EXIT_USAGE

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._errors import PlanError
 from .._i18n import DEFAULT_LANG, LANGS
-from .._problems import Severity, problems_in, words
+from .._problems import Severity
 from . import common
 from .reporters import PROBLEM_REPORTERS, TEST_REPORTERS, _problems_text, resolve_problem_format
 
@@ -81,20 +81,12 @@ def cmd_test(args: argparse.Namespace) -> int:
     results = []
     for f in files:
         try:
-            with problems_in(args.lang):  # the loader's problems (a broken plan or examples file)
-                results.extend(run_examples(f))
+            results.extend(run_examples(f))  # the loader's problems speak --lang (cli.main sets it)
         except PlanError as exc:
-            common.err(_rejected(exc, args.lang))
+            common.err(str(exc))
             return common.EXIT_USAGE
     print(TEST_REPORTERS[fmt](results, args.verbose))
     return common.EXIT_FAIL if any(not r.passed for r in results) else common.EXIT_OK
-
-
-def _rejected(exc: PlanError, lang: str) -> str:
-    """``str(exc)`` in ``lang``: the head and the severity words (the messages already are)."""
-    errors = [p for p in exc.problems if p.severity is Severity.ERROR] or exc.problems
-    head = words(lang)("{file}: plan rejected, {count} problem(s)").format(file=exc.file, count=len(errors))
-    return "\n".join([head, *(p.format(lang) for p in errors)])
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
