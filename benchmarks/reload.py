@@ -22,7 +22,6 @@ import datetime as dt
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,17 +31,12 @@ from typing import IO, Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve import free_port  # the serve benchmark's loopback port
+
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "plans"
 TARGET_KB_PER_1000 = 20 * 1024  # the bound: under 20 MB of growth over 1,000 reloads
-
-
-def free_port() -> int:
-    # a small race (another process could take it before the server binds) is fine here
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def rss_kb(pid: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,16 @@ def seeds_dir() -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+def git(repo: Path, *argv: str) -> None:
+    """``git`` in ``repo`` with a throwaway identity (a test repository's commits need one)."""
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *argv],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import beredskab
 from beredskab.cli import main
 from beredskab.cli.reporters import NO_ROUTING_EFFECT
 from beredskab.routing.conditions import admissible
-from conftest import PLANS
+from conftest import PLANS, git
 
 KOEGE = PLANS / "koege.yaml"
 AS_OF = "2026-12-01"  # a Tuesday: the Saturday in the witnesses is the 5th
@@ -185,15 +184,6 @@ def test_a_bad_plan_or_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
 # --- revisions from git -------------------------------------------------------------------
 
 
-def _git(repo: Path, *argv: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *argv],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_a_revision_diff_in_a_git_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -203,13 +193,13 @@ def test_a_revision_diff_in_a_git_repository(
     plan = repo / "plans" / "koege.yaml"
     original = KOEGE.read_text(encoding="utf-8")
     plan.write_text(original, encoding="utf-8")
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "plan")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "plan")
     # the next revision: a rule renamed
     edited = original.replace("id: over-18-infohus-mail", "id: adults-write", 1)
     plan.write_text(edited, encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "rename")
+    git(repo, "commit", "-q", "-am", "rename")
     monkeypatch.chdir(repo)
 
     code, out, err = _run(capsys, "HEAD~1:plans/koege.yaml", "HEAD:plans/koege.yaml", "--format", "json")
@@ -234,7 +224,7 @@ def test_a_revision_diff_in_a_git_repository(
         assert code == 2 and f"{spec}:1:1: fejl BK000 kan ikke læse revisionen" in err
     # a bad plan in a revision is positioned in that revision
     plan.write_text("format: 1\nmunicipality: [\n", encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "broken")
+    git(repo, "commit", "-q", "-am", "broken")
     code, _, err = _run(capsys, "HEAD:plans/koege.yaml", "HEAD~1:plans/koege.yaml")
     assert code == 2 and re.search(r"HEAD:plans/koege\.yaml:\d+:\d+: fejl", err)
 

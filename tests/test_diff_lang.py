@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 import beredskab
 from beredskab.audit.diff_words import DiffWords
 from beredskab.cli import main
-from conftest import PLANS
+from conftest import PLANS, git
 from test_diff import _swap_adjacent_disjoint
 
 KOEGE = PLANS / "koege.yaml"
@@ -82,15 +81,6 @@ def _modified_koege(plans: dict[str, beredskab.Plan]) -> str:
     return text.replace("id: followup-adults\n", "id: adults-followup\n", 1)
 
 
-def _git(repo: Path, *argv: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *argv],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
 def revisions(tmp_path: Path, plans: dict[str, beredskab.Plan], monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose last commit moved, renamed and retargeted rules of Køge's plan."""
@@ -100,11 +90,11 @@ def revisions(tmp_path: Path, plans: dict[str, beredskab.Plan], monkeypatch: pyt
     (repo / "plans").mkdir(parents=True)
     plan = repo / "plans" / "koege.yaml"
     plan.write_text(KOEGE.read_text(encoding="utf-8"), encoding="utf-8")
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "plan")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "plan")
     plan.write_text(_modified_koege(plans), encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "edit")
+    git(repo, "commit", "-q", "-am", "edit")
     monkeypatch.chdir(repo)
     return repo
 

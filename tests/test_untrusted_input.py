@@ -24,7 +24,7 @@ import beredskab
 from beredskab import ConcernError, PlanError, _files
 from beredskab.cli import main
 from beredskab.loader import read_revision
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, git
 
 AT = "2026-11-23T10:00:00+01:00"
 BEREDSKAB = [sys.executable, "-m", "beredskab"]
@@ -63,11 +63,10 @@ def test_report_previous_starting_with_dash_writes_no_file(tmp_path: Path, monke
 
 
 def test_a_huge_blob_in_git_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-C", str(tmp_path)]
-    subprocess.run([*git, "init", "-q"], check=True)
+    git(tmp_path, "init", "-q")
     (tmp_path / "big.yaml").write_bytes(b"# " + b"x" * (3 * 1024 * 1024) + b"\n")
-    subprocess.run([*git, "add", "big.yaml"], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "big"], check=True)
+    git(tmp_path, "add", "big.yaml")
+    git(tmp_path, "commit", "-q", "-m", "big")
     with contextlib.chdir(tmp_path), pytest.raises(PlanError) as info:
         read_revision("HEAD:big.yaml")
     assert [p.code for p in info.value.problems] == ["BK005"]

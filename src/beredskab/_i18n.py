@@ -58,7 +58,9 @@ def local_moment(local: dt.datetime, lang: str = DEFAULT_LANG) -> str:
 
 def moment_words(local: dt.datetime, lang: str = DEFAULT_LANG) -> str:
     """A local time in a sentence: ``tir 24.11.2026 kl. 08.00`` (Danish), ``Tue 24.11.2026 08:00`` (English)."""
+    # no strftime: the router writes these on every route, and strftime is slow enough to show
     day = translator(lang)(WEEKDAYS[local.weekday()])
+    date = f"{local.day:02d}.{local.month:02d}.{local.year:04d}"
     if lang == "da":
-        return f"{day} {local:%d.%m.%Y} kl. {local:%H.%M}"
-    return f"{day} {local:%d.%m.%Y %H:%M}"
+        return f"{day} {date} kl. {local.hour:02d}.{local.minute:02d}"
+    return f"{day} {date} {local.hour:02d}:{local.minute:02d}"

@@ -13,7 +13,7 @@ import pydantic
 from pydantic import PrivateAttr, ValidationError
 
 from ._errors import PlanError
-from ._i18n import DEFAULT_LANG, LANGS
+from ._i18n import DEFAULT_LANG
 from ._problems import Draft, Problem
 from ._problems import problem_text as _
 from .routing._engine import EngineError
@@ -77,9 +77,8 @@ class Plan(PlanSpec):
 
         ``lang`` ("da", the default, or "en") is the language of the Decision's ``explanation``
         and ``assumptions``: the tool's sentences; the plan's own words stay as the plan writes them.
+        Another language is a ValueError (from the catalog lookup the router starts with).
         """
-        if lang not in LANGS:
-            raise ValueError(f"lang must be one of {', '.join(LANGS)}")
         compiled = private_attr(self, "_compiled") or self.compiled
         return compiled.route(parse_concern(concern), lang)
 

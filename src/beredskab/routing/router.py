@@ -152,6 +152,7 @@ class CompiledPlan:
         self._path_key = operator.itemgetter(*path_keys)
         self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
         self._paths: dict[tuple[Any, ...], list[str]] = {}
+        self._said: dict[tuple[str, str], tuple[str, ...]] = {}  # (rule id, lang): its assumptions, rendered
 
     @functools.cached_property
     def graph(self) -> RoutingGraph:
@@ -395,7 +396,7 @@ class CompiledPlan:
     ) -> Decision:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
-        say = _Saying(_, lang, when, [_say(a, _) for a in compiled.assumptions])
+        say = _Saying(_, lang, when, list(self._assumption_texts(compiled, lang, _)))
         if is_catch_all:
             say.line("No rule of the plan covers this concern; the plan's catch-all answers it.")
         say.lines.append(rule.explanation)  # the plan's own words
@@ -431,6 +432,14 @@ class CompiledPlan:
             },
         )
         return decision
+
+    def _assumption_texts(self, compiled: _CompiledRule, lang: str, _: Translate) -> tuple[str, ...]:
+        """A rule's own assumptions in ``lang``, rendered once (routing is a hot path)."""
+        key = (compiled.id, lang)
+        texts = self._said.get(key)
+        if texts is None:
+            texts = self._said[key] = tuple(_say(a, _) for a in compiled.assumptions)
+        return texts
 
     def _reachable(self, compiled: _CompiledRule, nxt: list[Action], when: tuple[dt.date, int]) -> bool:
         """Whether the worried person can reach anyone in ``nxt`` to act, now or when they open."""
