@@ -110,7 +110,7 @@ def test_events_exit_codes_and_flags(tmp_path: Path, capsys: pytest.CaptureFixtu
     mixed.write_text(json.dumps(EVENT) + "\n{}\n", encoding="utf-8")
     assert main(["route", str(PLANS / "koege.yaml"), "--events", str(mixed)]) == 1
     assert main(["route", str(PLANS / "koege.yaml"), "--events", str(good), "--age", "3"]) == 2
-    assert "leave out --age" in capsys.readouterr().err
+    assert "udelad --age" in capsys.readouterr().err
     assert main(["route", str(PLANS / "koege.yaml"), "--events", str(tmp_path / "none.jsonl")]) == 2
 
 
@@ -198,7 +198,7 @@ def test_test_formats_report_a_failure_at_its_line(
     elif fmt == "github":
         assert out.startswith(f"::error file={examples},line=")
     else:
-        assert "FAIL " in out and out.rstrip().endswith(f"{total - 1} passed, 1 failed")
+        assert "FEJLET " in out and out.rstrip().endswith(f"{total - 1} bestået, 1 fejlet")
 
 
 def test_validate_checks_examples_against_their_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

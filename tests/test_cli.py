@@ -465,7 +465,7 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "131"], None, ["'age'", "130"], id="age-131"),
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "-1"], None, ["'age'"], id="age-negative"),
         pytest.param(
-            ["koege", "--acute", "--at", MON_10, "--age", "abc"], None, ["'age'", "whole number"], id="age-abc"
+            ["koege", "--acute", "--at", MON_10, "--age", "abc"], None, ["'age'", "helt antal år"], id="age-abc"
         ),
         pytest.param(
             ["koege", "--acute", "--at", MON_10, "--reporter", "neighbour"],
@@ -488,13 +488,13 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(
             ["koege", "--acute", "--at", MON_10, "--finding", "relevant"],
             None,
-            ["'findings'", "NAME=true|false|null"],
+            ["'findings'", "NAVN=true|false|null"],
             id="finding-syntax",
         ),
         pytest.param(
             ["koege", "--acute", "--at", MON_10, "--finding", "relevant=maybe"],
             None,
-            ["'findings'", "true, false or null"],
+            ["'findings'", "true, false eller null"],
             id="finding-value",
         ),
         pytest.param(
@@ -507,7 +507,9 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
             ["koege", "--event", "-"], BAD_JSON, ["'event'", "stdin:2:12:", "not valid JSON"], id="json-syntax"
         ),
         pytest.param(["koege", "--event", "-"], b"", ["'event'", "stdin:1:1:"], id="json-empty"),
-        pytest.param(["koege", "--event", "-"], b"[1, 2]", ["'event'", "JSON object", "array"], id="json-array"),
+        pytest.param(
+            ["koege", "--event", "-"], b"[1, 2]", ["'event'", "JSON-objekt", "liste (array)"], id="json-array"
+        ),
         pytest.param(
             ["koege", "--event", "-"],
             b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "name": "Ole Hansen"}',
@@ -541,7 +543,7 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(
             ["koege", "--event", "-", "--finding", "relevant=true"],
             b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "findings": "yes"}',
-            ["'findings'", "a string"],
+            ["'findings'", "en tekststreng"],
             id="json-findings-string-plus-flag",
         ),
         pytest.param(
@@ -800,13 +802,13 @@ def test_validate_bad_as_of_is_a_usage_error(cli: Callable[..., Result]) -> None
 def test_test_shipped_examples_all_pass(cli: Callable[..., Result]) -> None:
     r = cli("test", "plans/")
     assert r.code == 0, r.out
-    assert "FAIL" not in r.out
+    assert "FEJLET" not in r.out
     last = r.out.splitlines()[-1]
-    m = re.fullmatch(r"(\d+) passed, 0 failed", last)
+    m = re.fullmatch(r"(\d+) bestået, 0 fejlet", last)
     assert m, last
     assert int(m.group(1)) >= 75
     verbose = cli("test", "plans/", "-v")
-    assert sum(1 for x in verbose.out.splitlines() if x.startswith("PASS ")) == int(m.group(1))
+    assert sum(1 for x in verbose.out.splitlines() if x.startswith("BESTÅET ")) == int(m.group(1))
 
 
 def _copy_plan_with_examples(tmp_path: Path, slug: str, examples: list[dict[str, Any]]) -> Path:
@@ -826,11 +828,11 @@ def test_test_wrong_expectation_fails_with_the_explanation(cli: Callable[..., Re
     r = cli("test", str(tmp_path))
     assert r.code == 1
     decision = beredskab.load_plan(tmp_path / "koege.yaml").route(bad["event"])
-    assert f"FAIL {tmp_path / 'koege.examples.yaml'}:" in r.out and bad["name"] in r.out
+    assert f"FEJLET {tmp_path / 'koege.examples.yaml'}:" in r.out and bad["name"] in r.out
     assert good["name"] not in r.out, "passing examples are not listed without -v"
-    assert f"rules: expected ['no-such-rule'], got {decision.rules}" in r.out
+    assert f"rules: forventede ['no-such-rule'], fik {decision.rules}" in r.out
     assert decision.explanation and all(line in r.out for line in decision.explanation)
-    assert r.out.splitlines()[-1] == "1 passed, 1 failed"
+    assert r.out.splitlines()[-1] == "1 bestået, 1 fejlet"
 
 
 def test_test_wrong_actor_names_the_mismatch(cli: Callable[..., Result], tmp_path: Path) -> None:
@@ -840,8 +842,8 @@ def test_test_wrong_actor_names_the_mismatch(cli: Callable[..., Result], tmp_pat
     r = cli("test", str(tmp_path / "koege.yaml"))
     got = [a.actor for a in _plan("plans/koege.yaml").route(event).next]
     assert r.code == 1
-    assert "FAIL" in r.out and "Akut går til politiet" in r.out
-    assert f"next: expected ['infohus_koege'], got {got}" in r.out
+    assert "FEJLET" in r.out and "Akut går til politiet" in r.out
+    assert f"next: forventede ['infohus_koege'], fik {got}" in r.out
 
 
 def test_test_examples_for_another_plan_exit_2(cli: Callable[..., Result], tmp_path: Path) -> None:
@@ -861,7 +863,7 @@ def test_test_missing_examples_exit_2(cli: Callable[..., Result], tmp_path: Path
     assert r.code == 2 and "koege.examples.yaml" in r.err
     # a folder without any
     r = cli("test", str(tmp_path))
-    assert r.code == 2 and "no *.examples.yaml" in r.err
+    assert r.code == 2 and "ingen *.examples.yaml" in r.err
     # one missing among good ones: nothing runs, no half report
     r = cli("test", "plans/", "plans/nowhere.examples.yaml")
     assert r.code == 2 and r.out == ""

@@ -43,8 +43,23 @@ DANISH = re.compile(
 )
 
 
+def _plan_names() -> list[str]:
+    """The names koege's and randers' steps and actors have in their plans (Danish in every language)."""
+    names: set[str] = set()
+    for slug in ("koege", "randers"):
+        plan = beredskab.load_plan(PLANS / f"{slug}.yaml")
+        names.update(step.name for step in plan.steps.values())
+        names.update(actor.name for actor in plan.compiled.actors.values())
+    return sorted(names, key=len, reverse=True)
+
+
+PLAN_NAMES = _plan_names()
+
+
 def _tool_words(out: str) -> str:
-    """The output without what the plans put in it: values, ids, paths, positions, witnesses."""
+    """The output without what the plans put in it: values, ids, names, paths, positions, witnesses."""
+    for name in PLAN_NAMES:
+        out = out.replace(name, " ")
     text = out.replace("%0A", "\n").replace("%0D", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
     text = re.sub(r"(`+).*?\1", " ", text)  # markdown code spans
     text = re.sub(r"\{.*\}", " ", text)  # a witness concern, a dict value

@@ -98,7 +98,7 @@ def test_a_mebibyte_of_empty_rules_is_answered_with_a_bounded_report(tmp_path: P
     text = COMPLETE.read_text(encoding="utf-8")
     head = text[: text.index("rules:")] + "rules:\n"
     big = tmp_path / "empty-rules.yaml"
-    big.write_text(head + "  - {}\n" * ((1024 * 1024 - len(head)) // 7), encoding="utf-8")
+    big.write_text(head + "  - {}\n" * ((1024 * 1024 - len(head.encode())) // 7), encoding="utf-8")
     assert _codes_of(big) == ["BK006"]
     # just under the node limit: thousands of faults, 200 shown and the rest counted
     under = tmp_path / "many-faults.yaml"
@@ -188,7 +188,7 @@ def _cli(argv: list[str], stdin: bytes | None = None) -> tuple[int, str, str]:
         ),
         (b"[" * 100_000 + b"]" * 100_000, "'event'"),
         (b"[" * 20_000 + b"]" * 20_000, "nested deeper"),
-        (b'{"acute": false, "x": "' + b"a" * 70_000 + b'"}', "at most 65536 bytes"),
+        (b'{"acute": false, "x": "' + b"a" * 70_000 + b'"}', "højst 65536 byte"),
         (b'{"acute": NaN, "received_at": "2026-11-23T10:00:00+01:00"}', "'acute'"),
     ],
     ids=["age-5000-digits", "reporter-5000-digits", "array-100000-deep", "array-20000-deep", "70-kB", "nan"],
@@ -218,7 +218,7 @@ def test_an_internal_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatc
     # the parser binds the function when it is built, so rebuild it after patching
     code, out, err = _cli(["schema"])
     assert code == 2 and out == ""
-    assert err.startswith("beredskab: internal error (RuntimeError)") and "report" in err
+    assert err.startswith("beredskab: intern fejl (RuntimeError)") and "meld den" in err
     assert "010101" not in err and "Traceback" not in err and len(err.splitlines()) == 1
 
 

@@ -27,7 +27,7 @@ def test_init_writes_a_plan_that_validates_and_tests_green(
     ]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "wrote plans/vejle.yaml" in out and "wrote .pre-commit-config.yaml" in out
+    assert "skrev plans/vejle.yaml" in out and "skrev .pre-commit-config.yaml" in out
     plan = (tmp_path / "plans" / "vejle.yaml").read_text(encoding="utf-8")
     assert "slug: vejle" in plan and "kommunekode: 630" in plan and '"Vejle Kommune"' in plan
     # as written: no error, no warning; every fact listed as assumed (BK901 info) until cited
@@ -37,7 +37,7 @@ def test_init_writes_a_plan_that_validates_and_tests_green(
     assert "BK901" in report
     assert main(["validate", "--lang", "en", "plans/vejle.examples.yaml"]) == 0  # the examples name the plan's ids
     assert main(["test", "plans/"]) == 0
-    assert re.search(r"\d+ passed, 0 failed", capsys.readouterr().out)
+    assert re.search(r"\d+ bestået, 0 fejlet", capsys.readouterr().out)
     # the pre-commit configuration names both hooks
     precommit = (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert "id: beredskab-validate" in precommit and "id: beredskab-test" in precommit
@@ -73,7 +73,7 @@ def test_init_never_overwrites(
     assert main(["init", "vejle"]) == 0
     capsys.readouterr()
     assert main(["init", "vejle"]) == 2
-    assert "never overwrites" in capsys.readouterr().err
+    assert "overskriver aldrig" in capsys.readouterr().err
     assert main(["init", "Vejle!"]) == 2
 
 

@@ -251,12 +251,12 @@ def test_precommit_test_hook_runs_the_examples_of_changed_plans(hook_repo: HookR
     code, out = _pre_commit(repo, hook_repo)
     assert code == 0, out
     total = len(yaml.safe_load((repo / "plans" / "koege.examples.yaml").read_text(encoding="utf-8"))["examples"])
-    assert f"{total} passed, 0 failed" in out, out  # Køge's examples, once though plan and examples both changed
-    assert "randers.examples.yaml: no examples file; skipped" in out, out
+    assert f"{total} bestået, 0 fejlet" in out, out  # Køge's examples, once though plan and examples both changed
+    assert "randers.examples.yaml: ingen eksempelfil; sprunget over" in out, out
     # an expectation the plan does not meet fails the commit, at the example's line
     examples = repo / "plans" / "koege.examples.yaml"
     text = examples.read_text(encoding="utf-8")
     examples.write_text(text.replace("actor: alarm_112", "actor: police_114", 1), encoding="utf-8")
     code, out = _pre_commit(repo, hook_repo)
     assert code == 1, out
-    assert "FAIL plans/koege.examples.yaml:" in out and f"{total - 1} passed, 1 failed" in out, out
+    assert "FEJLET plans/koege.examples.yaml:" in out and f"{total - 1} bestået, 1 fejlet" in out, out

@@ -507,7 +507,7 @@ def test_the_access_log_names_the_route_never_the_path_or_query(server: Served) 
 
 
 def test_binding_every_interface_warns_that_routing_is_open(server: Served) -> None:
-    assert "warning: binding" not in server.output()  # loopback: no warning
+    assert "advarsel: lytter på" not in server.output()  # loopback: no warning
     # the port is held (bound, not listening, no SO_REUSEADDR) so the server's bind fails:
     # the warning is printed, and nothing ever listens beyond loopback
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
@@ -517,8 +517,8 @@ def test_binding_every_interface_warns_that_routing_is_open(server: Served) -> N
         environ = {k: v for k, v in os.environ.items() if k != ADMIN_TOKEN_ENV}
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=WAIT * 3, cwd=REPO, env=environ)
     assert p.returncode != 0 and "Uvicorn running" not in p.stderr, p.stderr
-    assert "warning: binding every interface: routing has no authentication" in p.stderr
-    assert "behind a proxy" in p.stderr
+    assert "advarsel: lytter på alle netværksgrænseflader: routning kræver ingen godkendelse" in p.stderr
+    assert "bag en proxy" in p.stderr
 
 
 # --- concern errors never name what the caller sent as a key -------------------------------------

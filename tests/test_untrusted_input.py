@@ -112,20 +112,20 @@ def test_an_event_file_that_is_huge_and_sparse_costs_no_memory(tmp_path: Path) -
         f.truncate(2 * 1024**3)  # 2 GiB of nothing: stat says 2 GiB, the disk holds none of it
     done, peak_kib = _max_rss_kib_of("route", "koege", "--event", str(sparse))
     assert done.returncode == 2
-    assert b"at most 65536 bytes" in done.stderr
+    assert "højst 65536 byte".encode() in done.stderr
     assert peak_kib < 400 * 1024, f"peak memory {peak_kib} KiB for a refused event"
 
 
 def test_an_event_that_is_a_device_or_a_stream_of_zeros_is_refused() -> None:
     done = run("route", "koege", "--event", "/dev/zero", timeout=30)
-    assert done.returncode == 2 and b"device" in done.stderr
-    done = run("route", "koege", "--events", "/dev/zero", timeout=30)
+    assert done.returncode == 2 and b"enhed" in done.stderr
+    done = run("route", "koege", "--events", "/dev/zero", "--lang", "en", timeout=30)
     assert done.returncode == 2 and b"device" in done.stderr
 
 
 def test_stdin_events_are_bounded_too() -> None:
     done = run("route", "koege", "--event", "-", stdin=b" " * (200 * 1024))
-    assert done.returncode == 2 and b"at most 65536 bytes" in done.stderr
+    assert done.returncode == 2 and "højst 65536 byte".encode() in done.stderr
 
 
 def test_read_bounded_reads_at_most_the_limit_plus_one(tmp_path: Path) -> None:
@@ -302,7 +302,7 @@ def test_a_folder_not_written_by_beredskab_is_never_replaced(
     monkeypatch.chdir(REPO)
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(["report", "plans/koege.yaml", "-o", str(tmp_path)]) == 2
-    assert "not written by beredskab" in capsys.readouterr().err
+    assert "som beredskab ikke har skrevet" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
@@ -339,7 +339,7 @@ def test_init_never_writes_through_a_dangling_link(
     (tmp_path / "plans" / "testby.yaml").symlink_to(elsewhere)
     (tmp_path / ".pre-commit-config.yaml").symlink_to(tmp_path / "elsewhere-precommit.yaml")
     assert main(["init", "testby"]) == 2
-    assert "exists" in capsys.readouterr().err
+    assert "findes allerede" in capsys.readouterr().err
     assert not elsewhere.exists()
     assert main(["init", "other"]) == 0  # the pre-commit link is left alone, its hooks printed
     assert not (tmp_path / "elsewhere-precommit.yaml").exists()
@@ -352,7 +352,7 @@ def test_init_dir_that_is_a_file_is_a_plain_error(
     (tmp_path / "f").write_text("", encoding="utf-8")
     assert main(["init", "testby", "--dir", "f"]) == 2
     err = capsys.readouterr().err
-    assert "is a file, not a folder" in err and "internal error" not in err
+    assert "er en fil, ikke en mappe" in err and "intern fejl" not in err
 
 
 # --- 13: a full disk is said plainly, and leaves nothing half-written -------------------------------
@@ -370,7 +370,7 @@ def test_init_on_a_full_disk_writes_nothing_and_can_run_again(
         m.setattr(_files, "_write_all", _enospc)
         assert main(["init", "testby"]) == 2
     err = capsys.readouterr().err
-    assert "the disk is full" in err and "internal error" not in err
+    assert "disken er fuld" in err and "intern fejl" not in err
     assert list((tmp_path / "plans").iterdir()) == []
     assert not (tmp_path / ".pre-commit-config.yaml").exists()
     assert main(["init", "testby"]) == 0
@@ -381,7 +381,7 @@ def test_report_on_a_full_disk_says_so(
 ) -> None:
     monkeypatch.chdir(REPO)
     monkeypatch.setattr(_files, "_write_all", _enospc)
-    assert main(["report", "plans/koege.yaml", "-o", str(tmp_path / "site")]) == 2
+    assert main(["report", "plans/koege.yaml", "-o", str(tmp_path / "site"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "the disk is full" in err and "internal error" not in err
     assert list(tmp_path.iterdir()) == []
@@ -408,9 +408,9 @@ def test_a_real_full_disk(tmp_path: Path) -> None:
             filler.write(b"x" * (60 * 1024))  # a plan (about 12 KiB) no longer fits
         init = run("init", "testby", cwd=disk)
         assert init.returncode == 2, init.stderr
-        assert b"the disk is full" in init.stderr and b"internal error" not in init.stderr
+        assert b"disken er fuld" in init.stderr and b"intern fejl" not in init.stderr
         assert not (disk / "plans" / "testby.yaml").exists()
-        report = run("report", str(PLANS / "koege.yaml"), "-o", str(disk / "site"))
+        report = run("report", str(PLANS / "koege.yaml"), "-o", str(disk / "site"), "--lang", "en")
         assert report.returncode == 2
         assert b"the disk is full" in report.stderr
         assert not (disk / "site").exists()

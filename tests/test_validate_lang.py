@@ -48,13 +48,6 @@ _WITNESS = re.compile(r"\{.*\}|<<<.*$|\(https?://\S*\)")
 _TIMES = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun|man|tir|ons|tor|fre|lør|søn)\b")
 # the YAML reader's own words (PyYAML), quoted after "YAML syntax error:" / "YAML-syntaksfejl:"
 _LIBRARY = re.compile(r"(gives up at|giver op ved) \d+:\d+: .*$|(YAML syntax error|YAML-syntaksfejl): [^;(]*")
-# not yet translated: the format's own sentences that carry a value (spec/model.py raises them
-# as f-strings; the fixed ones are in the catalog), shown after "<path>: " in BK101
-_UNTRANSLATED = re.compile(
-    r"duration .* is longer than ten years .*|duration .* must be one of .*|time range .*|"
-    r"opening hours on .* overlap|age band min .* is above max .*|'.*' needs at least one condition|"
-    r"'by_severity' lacks .*"
-)
 
 
 def _plan_words(path: Path) -> list[str]:
@@ -88,7 +81,6 @@ def _tool_text(problem: Problem, words: list[str]) -> Iterator[str]:
     for text in (problem.message, problem.hint or ""):
         if problem.code == "BK901":  # "assumed, not in the plan text: <where>: <the plan's note>"
             text = text.split(": ", 1)[0]
-        text = _UNTRANSLATED.sub(" ", text)
         text = _WITNESS.sub(" ", text)
         text = _QUOTED.sub(" ", text)
         text = _LIBRARY.sub(" ", text)

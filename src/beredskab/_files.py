@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
+from ._problems import problem_text as _
+
 __all__ = [
     "FileProblem",
     "atomic_create",
@@ -33,6 +35,19 @@ __all__ = [
 ]
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+# the system's words for the commonest faults, as message ids (the C library's English), so the
+# reason is in the command's language; any other fault keeps the system's own words
+_OS_WORDS = {
+    errno.ENOENT: "No such file or directory",
+    errno.EACCES: "Permission denied",
+    errno.EPERM: "Operation not permitted",
+    errno.EISDIR: "Is a directory",
+    errno.ENOTDIR: "Not a directory",
+    errno.EROFS: "Read-only file system",
+    errno.ENAMETOOLONG: "File name too long",
+    errno.ELOOP: "Too many levels of symbolic links",
+}
 
 
 class FileProblem(OSError):
@@ -54,8 +69,9 @@ class FileProblem(OSError):
 
 def _os_reason(exc: OSError) -> FileProblem:
     if exc.errno in _DISK_FULL:
-        return FileProblem("the disk is full (no space left on the device)", disk_full=True)
-    return FileProblem(exc.strerror or type(exc).__name__)
+        return FileProblem(_("the disk is full (no space left on the device)"), disk_full=True)
+    words = _OS_WORDS.get(exc.errno) if exc.errno is not None else None
+    return FileProblem(_(words) if words else exc.strerror or type(exc).__name__)
 
 
 def describe(exc: OSError) -> str:
@@ -64,15 +80,16 @@ def describe(exc: OSError) -> str:
 
 
 def _kind(mode: int) -> str:
+    """What a path is that is not a regular file, in the current language (``_problems.current_lang``)."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
@@ -90,7 +107,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise FileProblem(f"is {_kind(mode)}, not a regular file")
+            raise FileProblem(_("is {kind}, not a regular file").format(kind=_kind(mode)))
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:
@@ -107,7 +124,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise FileProblem(f"is larger than {limit} bytes", too_large=True)
+        raise FileProblem(_("is larger than {limit} bytes").format(limit=limit), too_large=True)
     return data
 
 
@@ -115,7 +132,7 @@ def read_stream_bounded(stream: BinaryIO, limit: int) -> bytes:
     """At most ``limit`` bytes of an open stream (standard input); FileProblem past that."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise FileProblem(f"is larger than {limit} bytes", too_large=True)
+        raise FileProblem(_("is larger than {limit} bytes").format(limit=limit), too_large=True)
     return data
 
 
@@ -127,7 +144,7 @@ def open_stream(path: str | os.PathLike[str]) -> BinaryIO:
     except OSError as exc:
         raise _os_reason(exc) from None
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-        raise FileProblem(f"is {_kind(mode)}, not a file of events")
+        raise FileProblem(_("is {kind}, not a file of events").format(kind=_kind(mode)))
     try:
         return open(path, "rb")  # the caller closes it (``with open_stream(...)``)
     except OSError as exc:
@@ -200,7 +217,7 @@ def atomic_create(files: Mapping[Path, str | bytes], *, mode: int = 0o644) -> No
                     # link(2) refuses an existing name, even a dangling link: no check-then-write race
                     os.link(tmp, target, follow_symlinks=False)
                 except FileExistsError:
-                    raise FileProblem(f"{target} exists; nothing was written") from None
+                    raise FileProblem(_("{target} exists; nothing was written").format(target=target)) from None
                 except OSError as exc:
                     raise _os_reason(exc) from None
                 created.append(target)
@@ -276,11 +293,13 @@ def atomic_tree(target: str | os.PathLike[str], files: Mapping[str, str | bytes]
         raise _os_reason(exc) from None
     if dest.exists() or dest.is_symlink():
         if dest.is_symlink() or not dest.is_dir():
-            raise FileProblem(f"{dest} exists and is not a folder")
+            raise FileProblem(_("{path} exists and is not a folder").format(path=dest))
         if any(dest.iterdir()) and not (dest / marker).is_file():
             raise FileProblem(
-                f"{dest} is a folder that was not written by beredskab; it is replaced whole, so choose "
-                "a new or empty folder"
+                _(
+                    "{path} is a folder that was not written by beredskab; it is replaced whole, so choose "
+                    "a new or empty folder"
+                ).format(path=dest)
             )
     _remove_stale_staging(dest)
     try:

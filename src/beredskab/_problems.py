@@ -255,6 +255,12 @@ CODES: dict[str, Code] = {
             _I,
             "how long a not-acute concern can wait at intake until someone with a contact can act",
         ),
+        Code(
+            "BK605",
+            "deadline-out-of-reach",
+            _W,
+            "a deadline that passes before its actor can act, or falls on a day the actor is closed",
+        ),
         Code("BK701", "children-barnets-lov", _E, "concerns about children must have a route under Barnets Lov"),
         Code("BK702", "adults-sel-12b", _E, "adults must be offered § 12 b counselling, and only with their consent"),
         Code("BK703", "revision-age", _W, "the plan must be revised at least every fourth year"),
@@ -270,6 +276,25 @@ CODES: dict[str, Code] = {
             _E,
             "a rule cites a legal basis the plan does not declare, or one that cannot be the basis of the concerns"
             " it decides",
+        ),
+        Code(
+            "BK706",
+            "underretning-24-hours",
+            _W,
+            "a not-acute concern about a child the municipality cannot assess within 24 hours",
+        ),
+        Code("BK707", "published-address", _I, "the plan does not say where it is published"),
+        Code(
+            "BK708",
+            "sister-plan",
+            _I,
+            "the plan routes negative social control without pointing to the plan for it",
+        ),
+        Code(
+            "BK709",
+            "underretning-route",
+            _W,
+            "a route for an underretning that can end without children's services",
         ),
         Code(
             "BK801",

@@ -100,7 +100,9 @@ def compile_plan(plan: Plan, document: YamlDocument | None = None) -> Plan:
     try:
         compiled = CompiledPlan(plan, national)
     except EngineError as exc:  # pragma: no cover - the limits above keep every known failure out
-        message = f"the routing engine cannot compile these rules ({exc.__cause__ or exc}); please report this"
+        message = _("the routing engine cannot compile these rules ({error}); please report this").format(
+            error=exc.__cause__ or exc
+        )
         raise PlanError([Draft(("rules",), message, key=True, code="BK104").place(document, file=file)], file) from None
     plan._document = document
     plan._compiled = compiled
@@ -115,9 +117,17 @@ def _expression_limits(plan: PlanSpec) -> list[Draft]:
             out.append(
                 Draft(
                     ("rules", i, "when"),
-                    f"rule {rule.id!r}: its condition compiles to {leaves} tests {depth} levels deep, more than the "
-                    f"routing engine takes ({MAX_EXPRESSION_LEAVES} tests, {MAX_EXPRESSION_DEPTH} levels)",
-                    "split it into several rules",
+                    _(
+                        "rule {rule}: its condition compiles to {leaves} tests {depth} levels deep, more than the "
+                        "routing engine takes ({max_leaves} tests, {max_depth} levels)"
+                    ).format(
+                        rule=repr(rule.id),
+                        leaves=leaves,
+                        depth=depth,
+                        max_leaves=MAX_EXPRESSION_LEAVES,
+                        max_depth=MAX_EXPRESSION_DEPTH,
+                    ),
+                    _("split it into several rules"),
                     key=True,
                     code="BK104",
                 )
@@ -136,5 +146,7 @@ def build_plan(document: YamlDocument) -> Plan:
     except ValidationError as exc:
         raise PlanError(pydantic_problems(exc, document, Plan), document.file) from None
     except (RecursionError, pydantic.PydanticUserError) as exc:  # pragma: no cover - bounded by _yaml
-        raise PlanError([Problem.of("BK101", file=document.file, message=f"cannot validate: {exc}")]) from None
+        raise PlanError(
+            [Problem.of("BK101", file=document.file, message=_("cannot validate: {error}").format(error=exc))]
+        ) from None
     return compile_plan(plan, document)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .._errors import BeredskabError, ConcernError, PlanError, suggest
-from .._problems import Problem
+from .._problems import Problem, current_lang
 from .._problems import problem_text as _
 from ..loader import EXAMPLES_SUFFIX, load_plan, read_document
 from ..plan import Plan
@@ -130,28 +130,52 @@ def _same_time(a: dt.datetime | None, b: dt.datetime | None) -> bool:
 def _compare_action(where: str, expected: ExpectedAction, got: Action) -> list[str]:
     out: list[str] = []
     if expected.actor != got.actor:
-        out.append(f"{where}: expected actor {expected.actor!r}, got {got.actor!r}")
+        out.append(
+            _("{where}: expected actor {expected}, got {got}").format(
+                where=where, expected=repr(expected.actor), got=repr(got.actor)
+            )
+        )
         return out
     if expected.step is not None and expected.step != got.step:
-        out.append(f"{where} ({got.actor}): expected step {expected.step!r}, got {got.step!r}")
+        out.append(
+            _("{where} ({actor}): expected step {expected}, got {got}").format(
+                where=where, actor=got.actor, expected=repr(expected.step), got=repr(got.step)
+            )
+        )
     if expected.contacts is not None:
         got_contacts = [f"{c.channel.value}:{c.value}" for c in got.contacts]
         if [_contact_key(c) for c in expected.contacts] != [_contact_key(c) for c in got_contacts]:
-            out.append(f"{where} ({got.actor}): expected contacts {expected.contacts}, got {got_contacts}")
+            out.append(
+                _("{where} ({actor}): expected contacts {expected}, got {got}").format(
+                    where=where, actor=got.actor, expected=expected.contacts, got=got_contacts
+                )
+            )
     if expected.available_from is not None and not _same_time(expected.available_from, got.available_from):
         out.append(
-            f"{where} ({got.actor}): expected available_from {expected.available_from.isoformat()}, "
-            f"got {got.available_from.isoformat()}"
+            _("{where} ({actor}): expected available_from {expected}, got {got}").format(
+                where=where,
+                actor=got.actor,
+                expected=expected.available_from.isoformat(),
+                got=got.available_from.isoformat(),
+            )
         )
     if expected.act_by is not None:
         want = None if expected.act_by == "none" else expected.act_by
         if not _same_time(want, got.act_by):
             out.append(
-                f"{where} ({got.actor}): expected act_by {want.isoformat() if isinstance(want, dt.datetime) else None}, "
-                f"got {got.act_by.isoformat() if got.act_by else None}"
+                _("{where} ({actor}): expected act_by {expected}, got {got}").format(
+                    where=where,
+                    actor=got.actor,
+                    expected=want.isoformat() if isinstance(want, dt.datetime) else None,
+                    got=got.act_by.isoformat() if got.act_by else None,
+                )
             )
     if expected.role is not None and expected.role != got.role:
-        out.append(f"{where} ({got.actor}): expected role {expected.role!r}, got {got.role!r}")
+        out.append(
+            _("{where} ({actor}): expected role {expected}, got {got}").format(
+                where=where, actor=got.actor, expected=repr(expected.role), got=repr(got.role)
+            )
+        )
     return out
 
 
@@ -227,18 +251,34 @@ def _compare(expect: Expectation, decision: Decision) -> list[str]:
             continue
         got: list[Action] = getattr(decision, key)
         if len(wanted) != len(got):
-            out.append(f"{key}: expected {[w.actor for w in wanted]}, got {[g.actor for g in got]}")
+            out.append(
+                _("{key}: expected {expected}, got {got}").format(
+                    key=key, expected=[w.actor for w in wanted], got=[g.actor for g in got]
+                )
+            )
             continue
         for i, (w, g) in enumerate(zip(wanted, got, strict=True)):
             out.extend(_compare_action(f"{key}[{i}]", w, g))
     if expect.rules is not None and expect.rules != decision.rules:
-        out.append(f"rules: expected {expect.rules}, got {decision.rules}")
+        out.append(
+            _("{key}: expected {expected}, got {got}").format(key="rules", expected=expect.rules, got=decision.rules)
+        )
     if expect.legal_basis is not None and expect.legal_basis != [lb.value for lb in decision.legal_basis]:
-        out.append(f"legal_basis: expected {expect.legal_basis}, got {[lb.value for lb in decision.legal_basis]}")
+        out.append(
+            _("{key}: expected {expected}, got {got}").format(
+                key="legal_basis", expected=expect.legal_basis, got=[lb.value for lb in decision.legal_basis]
+            )
+        )
     if expect.path is not None and expect.path != decision.path:
-        out.append(f"path: expected {expect.path}, got {decision.path}")
+        out.append(
+            _("{key}: expected {expected}, got {got}").format(key="path", expected=expect.path, got=decision.path)
+        )
     if expect.catch_all is not None and expect.catch_all != decision.catch_all:
-        out.append(f"catch_all: expected {expect.catch_all}, got {decision.catch_all}")
+        out.append(
+            _("{key}: expected {expected}, got {got}").format(
+                key="catch_all", expected=expect.catch_all, got=decision.catch_all
+            )
+        )
     return out
 
 
@@ -255,27 +295,33 @@ def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
         )
         raise PlanError([Problem.of("BK207", file=str(path), line=line, col=col, message=message)])
     results: list[ExampleResult] = []
+    lang = current_lang()
     for i, ex in enumerate(examples.examples):
         line = doc.position(("examples", i))[0]
         result = ExampleResult(str(path), line, ex.name)
         try:
-            decision = plan.route(ex.event)
+            # the decision's explanation (shown beside a failure) speaks the run's language
+            decision = plan.route(ex.event, lang=lang)
         except ConcernError as exc:
             if ex.expect.error_field is None:
-                result.failures.append(f"unexpected ConcernError: {exc}")
+                result.failures.append(_("unexpected ConcernError: {error}").format(error=exc))
             elif ex.expect.error_field != exc.field:
                 result.failures.append(
-                    f"expected a ConcernError on {ex.expect.error_field!r}, got one on {exc.field!r}"
+                    _("expected a ConcernError on {expected}, got one on {got}").format(
+                        expected=repr(ex.expect.error_field), got=repr(exc.field)
+                    )
                 )
             results.append(result)
             continue
         except BeredskabError as exc:
-            result.failures.append(f"error: {exc}")
+            result.failures.append(_("error: {error}").format(error=exc))
             results.append(result)
             continue
         result.decision = decision
         if ex.expect.error_field is not None:
-            result.failures.append(f"expected a ConcernError on {ex.expect.error_field!r}, got a decision")
+            result.failures.append(
+                _("expected a ConcernError on {expected}, got a decision").format(expected=repr(ex.expect.error_field))
+            )
         result.failures.extend(_compare(ex.expect, decision))
         results.append(result)
     return results

@@ -80,6 +80,14 @@ class TimeClass:
         return ", ".join(parts) or _("any time")
 
 
+_DIM_WORDS = {
+    "step": "step {value}",
+    "reporter": "reporter {value}",
+    "topic": "topic {value}",
+    "severity": "severity {value}",
+}
+
+
 @dataclass
 class Region:
     """A part of the decision space: fixed dimensions in ``assign``; the others take any value."""
@@ -198,7 +206,10 @@ class DecisionSpace:
                     parts.append(f"{name} {value}")
             else:
                 more = self.others.get(f"{dim}={value}")
-                parts.append(f"{dim} {'/'.join(more) if more else value}")
+                shown = "/".join(more) if more else str(value)
+                # the values are the plan's own ids (as written in its YAML); the dimension in words
+                label = _DIM_WORDS.get(dim)
+                parts.append(_(label).format(value=shown) if label else f"{dim} {shown}")
         return ", ".join(parts) or _("every concern")
 
 

@@ -505,13 +505,16 @@ def project(decision: Decision, at: dt.datetime, by: By, *, waits: bool = True) 
     )
 
 
-def _summary(decision: Decision, at: dt.datetime) -> AnswerSummary:
+def _summary(plan: Plan, decision: Decision, at: dt.datetime) -> AnswerSummary:
     def one(a: Action) -> ActionSummary:
         offset = _offset(a, at)
+        step = plan.steps.get(a.step)
         return ActionSummary(
             actor=a.actor,
             kind=str(a.kind),
             step=a.step,
+            name=a.name,
+            step_name=step.name if step is not None else a.step,
             wait=iso_duration(a.available_from - at),
             act_by=None if offset is None else iso_duration(offset),
             contact=bool(a.contacts),
@@ -533,7 +536,7 @@ def _answer(plan: Plan, concern: Concern, by: By) -> _Answer:
     used = frozenset(actors[a.actor].schedule for a in [*decision.next, *decision.notify])
     wait = min((x.available_from - at for x in decision.next), default=dt.timedelta(0))
     return _Answer(
-        _summary(decision, at), project(decision, at, by), project(decision, at, by, waits=False), used, wait
+        _summary(plan, decision, at), project(decision, at, by), project(decision, at, by, waits=False), used, wait
     )
 
 

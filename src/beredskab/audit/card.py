@@ -37,7 +37,7 @@ from ..plan import Plan
 from ..routing.calendar import ZONE, is_public_holiday, wall_moment
 from ..routing.concern import Action, ContactPoint, Decision
 from ..routing.router import CATCH_ALL_ID
-from ..spec.model import Actor, CatchAll, Contact, DocumentDate, Rule, Schedule, parse_time_range
+from ..spec.model import Actor, CatchAll, Contact, Rule, Schedule, parse_duration, parse_time_range
 from ..spec.national import load_national
 from ..spec.vocabulary import ActorKind, Channel, Reporter
 from ._templates import render
@@ -72,6 +72,8 @@ _EMERGENCY = "alarm_112"
 # as an acute number
 _POLICE_NON_EMERGENCY = "police_114"
 _MAX_SEARCH_DAYS = 400
+# the card's estimated lines past which it is set smaller to stay on one A4 page
+_TIGHT_LINES, _DENSE_LINES = 40, 52
 
 
 # --- what the card shows ---------------------------------------------------------------
@@ -143,6 +145,22 @@ class Course:
 
     labels: tuple[str, ...]
     steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Said:
+    """A line of the plan's own words on the card (a sign, advice, what happens next), marked where assumed."""
+
+    text: str
+    assumed: bool = False
+
+
+@dataclass(frozen=True)
+class CitizenRow:
+    """Whom a citizen or a relative contacts, in the daytime, for the concerns of some age bands."""
+
+    labels: tuple[str, ...]
+    contacts: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
@@ -222,8 +240,8 @@ def schedule_words(spec: Schedule, _: Translate) -> str:
     return text
 
 
-def _date_words(value: DocumentDate, _: Translate) -> str:
-    parts = [int(p) for p in value.date.split("-")]
+def _date_words(date: str, _: Translate) -> str:
+    parts = [int(p) for p in date.split("-")]
     if len(parts) == 1:
         return str(parts[0])
     month = _(_MONTHS[parts[1] - 1])
@@ -382,11 +400,13 @@ class _Builder:
                     self.assumptions.add(spec.deadline.assumed, "deadline", key, name)
         return decision
 
-    def route(self, moment: dt.datetime, *, acute: bool, age: int | None) -> Decision:
+    def route(
+        self, moment: dt.datetime, *, acute: bool, age: int | None, reporter: Reporter = Reporter.PROFESSIONAL
+    ) -> Decision:
         concern = {
             "acute": acute,
             "age": age,
-            "reporter": Reporter.PROFESSIONAL.value,
+            "reporter": reporter.value,
             "step": "intake",
             "received_at": moment.isoformat(),
         }
@@ -480,6 +500,7 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
     bands += [band for band in plan.age_bands.items() if band[1].unknown]
     rows: list[Row] = []
     courses: list[Course] = []
+    daytime: dict[str, tuple[str, ...]] = {}  # band -> who an employee's concern goes to at 10:00
     for bid, band in bands:
         b.assumptions.add(band.assumed, "band", bid, _("age band {label}").format(label=band.label))
         age = None if band.unknown else band.min
@@ -505,6 +526,7 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
             )
             raw.append((statuses, tuple(a.name for a in decision.notify)))
         assert first is not None
+        daytime[bid] = tuple(a.actor for a in first.next)
         if len(entries) > 1:  # the cells name the actors by letter, the contact column says who they are
             marks = {aid: chr(ord("A") + i) for i, aid in enumerate(entries)} if len(entries) <= 26 else {}
             entries = {aid: dataclasses.replace(e, mark=marks.get(aid, "")) for aid, e in entries.items()}
@@ -541,11 +563,73 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
         # needs one: a box repeating it would only push the card onto a second page
         hotline = None
 
+    # the first half of CDE's card: the signs of concern the plan lists
+    signs = [Said(sign.text, sign.assumed) for sign in plan.signs_of_concern]
+    for i, sign in enumerate(plan.signs_of_concern):
+        b.assumptions.add(sign.assumed, "sign", str(i), _("sign of concern {n}").format(n=i + 1))
+    advice: dict[str, Said | None] = {"professional": None, "citizen": None, "relative": None}
+    for audience, words in plan.audiences.items():
+        advice[audience] = Said(words.advice, words.assumed)
+        b.assumptions.add(words.assumed, "audience", audience, _("advice to {audience}").format(audience=_(audience)))
+
+    # citizens and relatives: whom the plan routes their concern to in the daytime, where it
+    # differs from the employees' table
+    citizens: list[CitizenRow] = []
+    for bid, band in bands:
+        age = None if band.unknown else band.min
+        decision = b.route(day_in, acute=False, age=age, reporter=Reporter.CITIZEN)
+        if tuple(a.actor for a in decision.next) == daytime[bid]:
+            continue  # as for an employee: the table says it
+        found = tuple(b.entry(a) for a in decision.next if a.role != "escalation")
+        same = next((i for i, c in enumerate(citizens) if c.contacts == found), None)
+        if same is None:
+            citizens.append(CitizenRow((band.label,), found))
+        else:
+            citizens[same] = dataclasses.replace(citizens[same], labels=(*citizens[same].labels, band.label))
+    citizens_as_employees = not citizens
+
+    # the national rules on a concern about a child: an underretning, the 24 hours, anonymity
+    has_children = any(not band.unknown and band.min is not None and band.min < 18 for _bid, band in bands)
+    reporting = national.reporting
+    duties = national.duties
+    child_rules: dict[str, object] | None = None
+    if has_children:
+        assessment = duties.underretning_assessment.within or "PT24H"
+        on_call: Entry | None = None
+        if plan.on_call is not None:
+            oc_actor = plan.compiled.actors[plan.on_call.actor]
+            on_call = b.catalogue_entry(plan.on_call.actor, oc_actor, None)
+            b.assumptions.add(plan.on_call.assumed, "on_call", plan.on_call.actor, _("the on-call service"))
+        child_rules = {
+            "hours": parse_duration(assessment)[1],
+            "days": duties.underretning_receipt.working_days,
+            "employee_anonymous": reporting["professional"].anonymous,
+            "citizen_anonymous": reporting["citizen"].anonymous,
+            "on_call": on_call,
+        }
+    hotline_anonymous = reporting["national_hotline"].anonymous if "national_hotline" in reporting else False
+    after = [Said(st.text, st.assumed) for st in plan.after_contact]
+    for i, st in enumerate(plan.after_contact):
+        b.assumptions.add(st.assumed, "after", str(i), _("what happens after contact ({n})").format(n=i + 1))
+
     doc = plan.document
+    keeper = None
+    if doc.owner is not None:
+        keeper = Said(doc.owner.name, doc.owner.assumed)
+        b.assumptions.add(doc.owner.assumed, "owner", "", _("who keeps the plan"))
+    approval = None
+    if doc.approved is not None:
+        when = _date_words(doc.approved.date, _) if doc.approved.date else None
+        approval = (Said(doc.approved.by, doc.approved.assumed), when)
+        b.assumptions.add(doc.approved.assumed, "approved", "", _("who approved the plan"))
+    address = None
+    if doc.published is not None:
+        address = Said(doc.published.url, doc.published.assumed)
+        b.assumptions.add(doc.published.assumed, "published", "", _("the plan's address"))
     date_label, date_value = None, None
     for label, value in ((_("revised"), doc.revised), (_("adopted"), doc.adopted)):
         if value is not None:
-            date_label, date_value = label, _date_words(value, _)
+            date_label, date_value = label, _date_words(value.date, _)
             b.assumptions.add(value.assumed, "date", label, _("the plan's date ({label})").format(label=label))
             break
 
@@ -556,7 +640,20 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
         assumptions_line = _("The card rests on one assumption the plan's text does not state:")
     else:
         assumptions_line = _("The card rests on {n} assumptions the plan's text does not state:").format(n=len(names))
+    # a rough count of the card's lines: past what one A4 page holds at the normal size, the
+    # page is set smaller (the browser test checks that every shipped card prints on one page)
+    lines = (
+        (len(signs) + 2) // 3 * 2
+        + sum(2 + 3 * len(row.contacts) for row in rows)
+        + sum(3 * len(c.contacts) for c in citizens)
+        + sum(1 + len(" ".join(c.steps)) // 110 for c in courses)
+        + sum(1 + len(a.text) // 110 for a in after)
+        + sum(1 + len(a.text) // 60 for a in advice.values() if a is not None)
+    )
+    density = "dense" if lines > _DENSE_LINES else ("tight" if lines > _TIGHT_LINES else "")
     return {
+        "density": density,
+        "lines": lines,
         "lang": lang,
         "plan": plan,
         "municipality": plan.municipality.name,
@@ -571,6 +668,16 @@ def _card_context(plan: Plan, _: Translate, lang: str, as_of: dt.date) -> dict[s
         "courses": courses,
         "all_bands": all_bands,
         "hotline": hotline,
+        "hotline_anonymous": hotline_anonymous,
+        "signs": signs,
+        "advice": advice,
+        "citizens": citizens,
+        "citizens_as_employees": citizens_as_employees,
+        "child_rules": child_rules,
+        "after": after,
+        "keeper": keeper,
+        "approval": approval,
+        "address": address,
         "assumptions": names,
         "assumptions_line": assumptions_line,
         "as_of": _("{day}/{month}/{year}").format(day=as_of.day, month=as_of.month, year=as_of.year),

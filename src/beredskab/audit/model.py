@@ -39,6 +39,8 @@ class ActionSummary(_Frozen):
     actor: str
     kind: str
     step: str
+    name: str = Field(default="", description="The actor's name in the plan (for people; ``actor`` is its id).")
+    step_name: str = Field(default="", description="The step's name in the plan (for people; ``step`` is its id).")
     wait: str = Field(description="available_from minus received_at, ISO 8601 duration (PT0S: at once).")
     act_by: str | None = Field(default=None, description="act_by minus received_at, ISO 8601 duration, or null.")
     contact: bool = Field(default=True, description="Whether the actor has a contact usable as given.")

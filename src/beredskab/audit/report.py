@@ -11,6 +11,7 @@ from pathlib import Path
 from .._errors import PlanError
 from .._files import atomic_tree
 from .._i18n import DEFAULT_LANG, translator
+from .._problems import words as problem_words
 from ..loader import display_path
 from ..routing.calendar import ZONE
 from ._templates import render
@@ -87,6 +88,7 @@ def build_report(
             # inline, the XML declaration and DOCTYPE of a standalone file do not belong
             graph=re.sub(r"^\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", "", graph),
             findings=findings,
+            severity_word=problem_words(lang),
             assumptions=assumptions,
             legal_bases=sorted(plan.legal_bases.items(), key=lambda kv: str(kv[0])),
             previous=previous,

@@ -18,6 +18,7 @@ from .._files import FileProblem, describe
 from .._i18n import DEFAULT_LANG
 from .._problems import problems_in
 from . import audit, common, init, plans, route, serve, views
+from .common import words as _
 
 __all__ = ["build_parser", "main"]
 
@@ -61,10 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the command's messages and the problems the loader makes (a plan that cannot be read)
+    # speak the command's language, the errors caught here included
+    with problems_in(getattr(args, "lang", None) or DEFAULT_LANG):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
-        # problems the loader makes (a plan that cannot be read) speak the command's language
-        with problems_in(getattr(args, "lang", None) or DEFAULT_LANG):
-            return int(args.func(args))
+        return int(args.func(args))
     except BeredskabError as exc:
         common.err(str(exc))
         return common.EXIT_USAGE
@@ -87,8 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _internal_error(exc: BaseException) -> int:
     common.err(
-        f"internal error ({type(exc).__name__}); this is a bug in beredskab, not in your input: please "
-        "report it on the issue tracker of the repository you installed beredskab from, with the command "
-        "you ran (and the file, if you can share it)"
+        _(
+            "internal error ({type}); this is a bug in beredskab, not in your input: please report it on the "
+            "issue tracker of the repository you installed beredskab from, with the command you ran (and the "
+            "file, if you can share it)"
+        ).format(type=type(exc).__name__)
     )
     return common.EXIT_USAGE

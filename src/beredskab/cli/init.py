@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_create, describe
+from .._i18n import DEFAULT_LANG, LANGS
 from . import common
+from .common import words as _
 
 __all__ = ["add_parser", "scaffold"]
 
@@ -65,18 +67,18 @@ _MAX_NAME = 100
 def _plain_text(option: str, value: str) -> str | None:
     """Why ``value`` cannot stand as a name in the plan (one line of printable text), or None."""
     if not value.strip():
-        return f"{option} is empty"
+        return _("{option} is empty").format(option=option)
     if len(value) > _MAX_NAME:
-        return f"{option} is longer than {_MAX_NAME} characters"
+        return _("{option} is longer than {limit} characters").format(option=option, limit=_MAX_NAME)
     if not value.isprintable():
         # a line break or a control character would end the YAML value (or a comment) early
-        return f"{option} must be one line of text, without line breaks or control characters"
+        return _("{option} must be one line of text, without line breaks or control characters").format(option=option)
     return None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     if not SLUG.match(args.slug):
-        common.err("SLUG is lower-case letters, digits, - and _, starting with a letter (e.g. vejle)")
+        common.err(_("SLUG is lower-case letters, digits, - and _, starting with a letter (e.g. vejle)"))
         return common.EXIT_USAGE
     name = args.name if args.name is not None else f"{args.slug.replace('-', ' ').replace('_', ' ').title()} Kommune"
     for option, value in (("--name", name), ("--police-district", args.police_district)):
@@ -85,7 +87,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             common.err(why)
             return common.EXIT_USAGE
     if not 101 <= args.kommunekode <= 999:
-        common.err("--kommunekode is a municipality's code, 101-999")
+        common.err(_("--kommunekode is a municipality's code, 101-999"))
         return common.EXIT_USAGE
     files = scaffold(
         args.slug,
@@ -100,10 +102,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     # create a file wherever it points)
     existing = [p for p in targets.values() if os.path.lexists(p)]
     if existing:
-        common.err(f"{existing[0]} exists; init never overwrites a file (choose another SLUG or --dir)")
+        common.err(
+            _("{file} exists; init never overwrites a file (choose another SLUG or --dir)").format(file=existing[0])
+        )
         return common.EXIT_USAGE
     if folder.exists() and not folder.is_dir():
-        common.err(f"--dir {folder} is a file, not a folder")
+        common.err(_("--dir {folder} is a file, not a folder").format(folder=folder))
         return common.EXIT_USAGE
     precommit = Path(".pre-commit-config.yaml")
     write_precommit = not os.path.lexists(precommit)
@@ -115,16 +119,20 @@ def cmd_init(args: argparse.Namespace) -> int:
             new[precommit] = files["precommit"]
         atomic_create(new)
     except OSError as exc:
-        common.err(f"cannot write the plan into {folder}: {describe(exc)}; nothing was written")
+        common.err(
+            _("cannot write the plan into {folder}: {reason}; nothing was written").format(
+                folder=folder, reason=describe(exc)
+            )
+        )
         return common.EXIT_USAGE
     for path in targets.values():
-        print(f"wrote {path}")
+        print(_("wrote {file}").format(file=path))
     if write_precommit:
-        print(f"wrote {precommit} (set repo and rev to where you install beredskab from)")
+        print(_("wrote {file} (set repo and rev to where you install beredskab from)").format(file=precommit))
     else:
-        print(f"{precommit} exists; add these hooks to it:\n")
+        print(_("{file} exists; add these hooks to it:").format(file=precommit) + "\n")
         print(files["precommit"])
-    print(f"next: beredskab validate {folder}/ && beredskab test {folder}/")
+    print(_("next: {command}").format(command=f"beredskab validate {folder}/ && beredskab test {folder}/"))
     return common.EXIT_OK
 
 
@@ -142,4 +150,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--kommunekode", type=int, default=999, help="the municipality's code, 101-999 (default 999)")
     p.add_argument("--police-district", default="Politikredsen", help="the police district (politikreds)")
     p.add_argument("--dir", default="plans", help="folder for the plan and its examples (default plans)")
+    p.add_argument(
+        "--lang", choices=LANGS, default=DEFAULT_LANG, help=f"language of the messages (default {DEFAULT_LANG})"
+    )
     p.set_defaults(func=cmd_init)

@@ -10,6 +10,7 @@ from .._errors import PlanError
 from .._i18n import DEFAULT_LANG, LANGS
 from .._problems import Severity
 from . import common
+from .common import words as _
 from .reporters import PROBLEM_REPORTERS, TEST_REPORTERS, _problems_text, resolve_problem_format
 
 __all__ = ["add_parsers"]
@@ -61,7 +62,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
     files = example_files(args.paths)
     if not files:
-        common.err("no *.examples.yaml files found in " + ", ".join(args.paths))
+        common.err(_("no *.examples.yaml files found in {paths}").format(paths=", ".join(args.paths)))
         return common.EXIT_USAGE
     # every file is checked before any runs, so a typo does not leave a half-printed report
     missing = [f for f in files if not f.is_file()]
@@ -69,12 +70,12 @@ def cmd_test(args: argparse.Namespace) -> int:
         # the pre-commit hook passes every changed YAML file: a plan without examples is not an error there
         files = [f for f in files if f.is_file()]
         for f in missing:
-            common.err(f"{f}: no examples file; skipped (--skip-missing)")
+            common.err(_("{file}: no examples file; skipped (--skip-missing)").format(file=f))
         if not files:
             return common.EXIT_OK
     else:
         for f in missing:
-            common.err(f"{f}: no such examples file")
+            common.err(_("{file}: no such examples file").format(file=f))
         if missing:
             return common.EXIT_USAGE
     fmt = resolve_problem_format(args.format) if args.format == "auto" else args.format

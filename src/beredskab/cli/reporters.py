@@ -201,9 +201,14 @@ def _change_line(c: StructuralChange, w: DiffWords) -> str:
     return f"{w.change(c.change):<{pad}} {what}" + (f"  ({where})" if where else "")
 
 
+_LAW_BY_ID = {str(k): v for k, v in LAW_NAMES.items()}
+
+
 def _actions_text(answer: AnswerSummary, w: DiffWords) -> str:
     def one(x: ActionSummary) -> str:
-        text = w("{kind} {actor} (step {step})").format(kind=w.value(x.kind), actor=x.actor, step=x.step)
+        text = w("{kind} {actor} (step {step})").format(
+            kind=w.value(x.kind), actor=x.name or x.actor, step=x.step_name or x.step
+        )
         text += ", " + w.can_act(x.wait)
         if x.act_by is not None:
             text += ", " + w.act_by(x.act_by)
@@ -214,7 +219,7 @@ def _actions_text(answer: AnswerSummary, w: DiffWords) -> str:
     if answer.notify:
         text += "; " + w("notify {actions}").format(actions="; ".join(one(x) for x in answer.notify))
     rules = ", ".join(answer.rules) + (f" ({w('catch-all')})" if answer.catch_all else "")
-    law = ", ".join(answer.legal_basis) or w("none given")
+    law = ", ".join(_LAW_BY_ID.get(x, x) for x in answer.legal_basis) or w("none given")
     return f"{text}  [" + w("rule {rules}; legal basis {law}").format(rules=rules, law=law) + "]"
 
 
@@ -355,19 +360,22 @@ DIFF_REPORTERS: dict[str, Callable[[PlanDiff, Mapping[str, str], str], str]] = {
 
 
 def _results_text(results: Sequence[ExampleResult], verbose: bool) -> str:
+    # in the command's language (cli.main sets it); the failures were made in it too
+    from .common import words as _
+
     lines: list[str] = []
     for r in results:
         if r.passed:
             if verbose:
-                lines.append(f"PASS {r.file}:{r.line}: {r.name}")
+                lines.append(_("PASS {where}: {name}").format(where=f"{r.file}:{r.line}", name=r.name))
             continue
-        lines.append(f"FAIL {r.file}:{r.line}: {r.name}")
+        lines.append(_("FAIL {where}: {name}").format(where=f"{r.file}:{r.line}", name=r.name))
         lines += [f"     - {line}" for line in r.failures]
         if r.decision is not None:
-            lines.append("     decision: rules " + ", ".join(r.decision.rules))
+            lines.append("     " + _("decision: rules {rules}").format(rules=", ".join(r.decision.rules)))
             lines += [f"       {line}" for line in r.decision.explanation]
     failed = sum(not r.passed for r in results)
-    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    lines.append(_("{passed} passed, {failed} failed").format(passed=len(results) - failed, failed=failed))
     return "\n".join(lines)
 
 

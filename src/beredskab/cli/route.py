@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 from .._errors import ConcernError, PlanError
-from .._files import FileProblem, open_stream, read_bounded, read_stream_bounded
+from .._files import FileProblem, describe, open_stream, read_bounded, read_stream_bounded
 from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import load_plan, resolve_plan_path
 from ..plan import Plan
 from ..routing.calendar import ZONE
 from ..routing.concern import MAX_EVENT_BYTES, read_event_json
 from . import common
+from .common import words as _
 from .reporters import DECISION_REPORTERS
 
 __all__ = ["add_parser"]
@@ -54,7 +55,7 @@ def _parse_bool(text: str) -> bool | None:
         return False
     if low in ("null", "none", "unknown"):
         return None
-    raise ConcernError("findings", "a --finding value must be true, false or null (or yes/no, 1/0, unknown)")
+    raise ConcernError("findings", _("a --finding value must be true, false or null (or yes/no, 1/0, unknown)"))
 
 
 def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -69,11 +70,15 @@ def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
                 data = read_bounded(args.event, MAX_EVENT_BYTES)
         except FileProblem as exc:
             if exc.too_large:
-                raise ConcernError("event", f"{where}: an event is at most {MAX_EVENT_BYTES} bytes") from None
-            raise ConcernError("event", f"cannot read {where}: {exc.reason}") from None
+                raise ConcernError(
+                    "event", _("{where}: an event is at most {limit} bytes").format(where=where, limit=MAX_EVENT_BYTES)
+                ) from None
+            raise ConcernError(
+                "event", _("cannot read {where}: {reason}").format(where=where, reason=exc.reason)
+            ) from None
         event = read_event_json(data, where)
         if not isinstance(event, dict):
-            raise ConcernError("event", f"the event must be a JSON object, not {_json_type(event)}")
+            raise ConcernError("event", _("the event must be a JSON object, not {type}").format(type=_json_type(event)))
     if args.at is not None:
         event["received_at"] = args.at
     elif "received_at" not in event:
@@ -88,13 +93,14 @@ def _event_from_args(args: argparse.Namespace) -> dict[str, Any]:
             event[key] = value
     for item in args.finding or []:
         if "=" not in item:
-            raise ConcernError("findings", "--finding takes NAME=true|false|null, e.g. ready_to_act=false")
-        name, _, value = item.partition("=")
+            raise ConcernError("findings", _("--finding takes NAME=true|false|null, e.g. ready_to_act=false"))
+        name, _sep, value = item.partition("=")
         findings = event.setdefault("findings", {})
         if not isinstance(findings, dict):
             # the event's own findings are not an object: nothing to add the flag to
             raise ConcernError(
-                "findings", f"the event's findings must be an object of booleans, not {_json_type(findings)}"
+                "findings",
+                _("the event's findings must be an object of booleans, not {type}").format(type=_json_type(findings)),
             )
         findings[name.strip()] = _parse_bool(value)
     return event
@@ -105,19 +111,19 @@ def _json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return _("a boolean")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
+        return _("a string")
+    return _("an array") if isinstance(value, list) else _("an object")
 
 
 def _int_age(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ConcernError("age", "--age takes a whole number of years (0-130) or 'unknown'") from None
+        raise ConcernError("age", _("--age takes a whole number of years (0-130) or 'unknown'")) from None
 
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
@@ -150,7 +156,12 @@ def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str, lang: st
             continue
         try:
             if raw is None:
-                raise ConcernError("event", f"{where}:{number}: a line is at most {MAX_EVENT_BYTES} bytes")
+                raise ConcernError(
+                    "event",
+                    _("{where}:{line}: a line is at most {limit} bytes").format(
+                        where=where, line=number, limit=MAX_EVENT_BYTES
+                    ),
+                )
             # without its line break, a line cut short is reported on its own line, not the next
             event = read_event_json(raw.rstrip(b"\r\n"), where, first_line=number)
             record: dict[str, Any] = plan.route(event, lang=lang).model_dump(mode="json", by_alias=True)
@@ -170,7 +181,11 @@ def cmd_route(args: argparse.Namespace) -> int:
             if getattr(args, f) is not None
         ]
         if given:
-            common.err(f"--events takes whole concerns, one per line; leave out --{given[0].replace('_', '-')}")
+            common.err(
+                _("--events takes whole concerns, one per line; leave out {option}").format(
+                    option="--" + given[0].replace("_", "-")
+                )
+            )
             return common.EXIT_USAGE
         try:
             plan = load_plan(resolve_plan_path(args.plan))
@@ -186,7 +201,7 @@ def cmd_route(args: argparse.Namespace) -> int:
             except BrokenPipeError:
                 raise  # the reader went away: main() says so
             except OSError as exc:
-                common.err(f"{args.events}: cannot read: {exc.strerror or exc}")
+                common.err(_("{file}: cannot read: {reason}").format(file=args.events, reason=describe(exc)))
                 return common.EXIT_USAGE
         return common.EXIT_FAIL if bad else common.EXIT_OK
     try:
@@ -196,7 +211,7 @@ def cmd_route(args: argparse.Namespace) -> int:
         common.err(str(exc))
         return common.EXIT_USAGE
     except ConcernError as exc:
-        common.err(f"bad event: {exc}")
+        common.err(_("bad event: {error}").format(error=exc))
         return common.EXIT_USAGE
     print(DECISION_REPORTERS[args.format](decision, args.lang, plan))
     return common.EXIT_OK

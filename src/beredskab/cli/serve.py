@@ -13,7 +13,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from .._errors import PlanError
+from .._i18n import DEFAULT_LANG, LANGS
 from . import common
+from .common import words as _
 
 if TYPE_CHECKING:
     import uvicorn
@@ -82,12 +84,15 @@ def _is_loopback(host: str) -> bool:
 
 
 def _exposure_warning(host: str) -> str:
-    where = "every interface" if host.strip("[]") in ("0.0.0.0", "::", "") else f"{host}, not loopback"
-    return (
-        f"warning: binding {where}: routing has no authentication, so anyone who can reach this "
+    if host.strip("[]") in ("0.0.0.0", "::", ""):
+        where = _("every interface")
+    else:
+        where = _("{host}, not loopback").format(host=host)
+    return _(
+        "warning: binding {where}: routing has no authentication, so anyone who can reach this "
         "address can route concerns. Put the service behind a proxy that authenticates callers "
         "(and terminates TLS), and bind 127.0.0.1 unless that proxy runs on another host."
-    )
+    ).format(where=where)
 
 
 async def _serve(server: uvicorn.Server, store: PlanStore) -> None:
@@ -111,7 +116,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name not in ("starlette", "uvicorn", "anyio", "h11"):
             raise
-        common.err(f"serve needs the serve extra ({exc.name} is not installed): {_EXTRA}")
+        common.err(
+            _("serve needs the serve extra ({package} is not installed): {install}").format(
+                package=exc.name, install=_EXTRA
+            )
+        )
         return common.EXIT_USAGE
     try:
         token, warnings = read_admin_token(args.admin_token_file, os.environ)
@@ -125,12 +134,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return common.EXIT_USAGE
     for warning in warnings:
-        common.err(f"warning: {warning}")
+        common.err(_("warning: {warning}").format(warning=warning))
     if not _is_loopback(args.host):
         common.err(_exposure_warning(args.host))
     max_connections, lowered = fd_budget(args.max_connections)
     if lowered:
-        common.err(f"warning: {lowered}")
+        common.err(_("warning: {warning}").format(warning=lowered))
     limits = Limits(read_timeout=args.read_timeout, max_connections=max_connections)
     config = server_config(
         app,
@@ -207,5 +216,11 @@ def add_parser(sub: Any) -> None:
         default=_MAX_CONNECTIONS,
         metavar="N",
         help=f"open connections at most (default {_MAX_CONNECTIONS}; lowered to what the open-file limit allows)",
+    )
+    s.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help=f"language of the messages at start (default {DEFAULT_LANG}); the HTTP answers say their own",
     )
     s.set_defaults(func=cmd_serve)

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._i18n import DEFAULT_LANG, LANGS
 from . import common
+from .common import words as _
 
 __all__ = ["add_parsers"]
 
@@ -87,7 +88,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from ..audit.graph import render_graph
     from ..loader import load_plan_source
 
-    plan, _ = load_plan_source(args.plan)
+    plan = load_plan_source(args.plan)[0]
     other = load_plan_source(args.diff)[0] if args.diff else None
     print(render_graph(plan, args.format, other=other, lang=args.lang))
     return common.EXIT_OK
@@ -97,7 +98,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     from ..audit.card import render_card
     from ..loader import load_plan_source
 
-    plan, _ = load_plan_source(args.plan)
+    plan = load_plan_source(args.plan)[0]
     print(render_card(plan, args.format, lang=args.lang, as_of=args.as_of), end="")
     return common.EXIT_OK
 
@@ -110,9 +111,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         written = write_report(pages, args.output)
     except FileProblem as exc:
-        common.err(f"cannot write the report to {args.output}: {exc}; nothing was changed there")
+        common.err(
+            _("cannot write the report to {folder}: {reason}; nothing was changed there").format(
+                folder=args.output, reason=exc
+            )
+        )
         return common.EXIT_USAGE
-    print(f"{len(written)} page(s) written to {args.output}; open {args.output.rstrip('/')}/index.html")
+    index = f"{args.output.rstrip('/')}/index.html"
+    print(
+        _("{count} page(s) written to {folder}; open {index}").format(
+            count=len(written), folder=args.output, index=index
+        )
+    )
     return common.EXIT_OK
 
 

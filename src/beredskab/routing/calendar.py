@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from ..spec.model import Schedule, parse_duration, parse_time_range
+from ..spec.model import Deadline, Schedule, parse_duration, parse_time_range
 
 __all__ = ["ZONE", "CompiledSchedule", "add_duration", "is_public_holiday", "public_holiday_name", "wall_moment"]
 
@@ -243,6 +243,42 @@ def add_duration(moment: dt.datetime, duration: str) -> dt.datetime:
                 continue
     naive = dt.datetime.combine(target, loc.time().replace(tzinfo=None))
     return _at(target, naive.hour * 60 + naive.minute).replace(second=loc.second, microsecond=loc.microsecond)
+
+
+def deadline_at(
+    deadline: Deadline, schedule: CompiledSchedule, received_at: dt.datetime, severity: str
+) -> dt.datetime | None:
+    """When ``deadline`` falls for a concern received at ``received_at`` (``severity``: ``high`` ... ``unknown``).
+
+    None where a ``by_severity`` deadline grades no time for that severity. The router's
+    ``act_by`` and the deadline check (BK605) both count with this.
+    """
+    graded: dict[str, str] = {str(k): v for k, v in (deadline.by_severity or {}).items()}
+    duration = deadline.within if deadline.within is not None else graded.get(severity)
+    if duration is None:
+        return None
+    if deadline.clock == "opening_hours":
+        return schedule.add_open_time(received_at, duration_minutes(duration))
+    return add_duration(received_at, duration)
+
+
+def closed_all_day(schedule: CompiledSchedule, moment: dt.datetime) -> bool:
+    """Whether ``schedule`` does not open at all on the local day of ``moment`` (a Saturday, a holiday)."""
+    return not schedule.always and not schedule.open_spans(local(moment).date())
+
+
+def last_closing(schedule: CompiledSchedule, moment: dt.datetime) -> dt.datetime | None:
+    """The end of the last open interval before ``moment`` (None: none in the weeks before, or always open)."""
+    if schedule.always:
+        return None
+    now = _utc(moment)
+    day = local(moment).date()
+    for _ in range(_MAX_SEARCH_DAYS):
+        ends = [end for _start, end in schedule.open_spans(day) if end <= now]
+        if ends:
+            return local(max(ends))
+        day -= dt.timedelta(days=1)
+    return None
 
 
 def duration_minutes(duration: str) -> int:

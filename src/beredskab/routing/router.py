@@ -22,11 +22,11 @@ from typing import Any
 
 from .._errors import ConcernError, suggest
 from .._i18n import DEFAULT_LANG, Translate, moment_words, translator
-from ..spec.model import ActionSpec, Actor, CatchAll, NationalCatalogue, PlanSpec, Rule, Schedule
+from ..spec.model import ActionSpec, Actor, CatchAll, NationalCatalogue, PlanSpec, Rule, Schedule, parse_duration
 from ..spec.vocabulary import FINDINGS, LAW_NAMES, ActorKind, Channel, Reporter
 from ._engine import RuleEngine
 from ._fast import construct
-from .calendar import ZONE, CompiledSchedule, add_duration, duration_minutes, public_holiday_name
+from .calendar import ZONE, CompiledSchedule, closed_all_day, deadline_at, last_closing, public_holiday_name
 from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef
 from .conditions import compile_condition, to_durable
 from .facts import HOLIDAY, finding_key, open_key, read_keys, tri, yes_no
@@ -121,6 +121,8 @@ class CompiledPlan:
         # national ways in the router offers any plan (see WAY_IN_OPEN)
         national_ids = dict.fromkeys((*plan.national_actors, WAY_IN_OPEN, WAY_IN_ALWAYS))
         self.actors: dict[str, Actor] = {**{n: national.actors[n] for n in national_ids}, **plan.actors}
+        self.reporting = national.reporting
+        self.duties = national.duties
         specs: dict[str, Schedule] = {**national.schedules, **plan.schedules}
         self.schedules = {sid: CompiledSchedule(sid, s) for sid, s in specs.items()}
         self.steps = dict(plan.steps)
@@ -328,6 +330,17 @@ class CompiledPlan:
                     name=act.actor.name,
                     available=say.moment(available),
                 )
+            elif closed_all_day(act.schedule, act_by):
+                # the deadline is real, but the last chance to meet it is the last open time before it
+                last = last_closing(act.schedule, act_by)
+                if last is not None and last > available:
+                    say.line(
+                        "The deadline {act_by} falls on a day {name} is closed; its last open time before then "
+                        "ends {last}.",
+                        act_by=say.moment(act_by),
+                        name=act.actor.name,
+                        last=say.moment(last),
+                    )
             if act.spec.deadline is not None and act.spec.deadline.assumed:
                 say.assume("deadline for {name}: {note}", name=act.actor.name, note=act.spec.deadline.note)
         notes = [
@@ -351,19 +364,10 @@ class CompiledPlan:
         return action
 
     def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
-        deadline = act.spec.deadline
-        if deadline is None:
+        if act.spec.deadline is None:
             return None
-        if deadline.within is not None:
-            duration: str | None = deadline.within
-        else:
-            key = concern.severity.value if concern.severity else "unknown"
-            duration = (deadline.by_severity or {}).get(key)  # type: ignore[call-overload]
-        if duration is None:
-            return None
-        if deadline.clock == "opening_hours":
-            return act.schedule.add_open_time(concern.received_at, duration_minutes(duration))
-        return add_duration(concern.received_at, duration)
+        severity = concern.severity.value if concern.severity else "unknown"
+        return deadline_at(act.spec.deadline, act.schedule, concern.received_at, severity)
 
     def _actions(self, items: tuple[_CompiledAction, ...], concern: Concern, say: _Saying) -> list[Action]:
         out = [self._action(a, concern, "primary", say) for a in items]
@@ -414,6 +418,8 @@ class CompiledPlan:
             and not self._reachable(compiled, nxt, when)
         ):
             nxt.append(self._way_in(compiled, concern, say))
+        if not concern.acute and concern.step == "intake":
+            self._reporter_notice(concern, say)
         decision: Decision = construct(
             Decision,
             {
@@ -448,6 +454,32 @@ class CompiledPlan:
             if not a.schedule.open_at(*when):
                 by_actor.update((e.spec.actor, e) for e in a.escalations_closed)
         return any(by_actor[action.actor].reachable(action.available_from) for action in nxt)
+
+    def _reporter_notice(self, concern: Concern, say: _Saying) -> None:
+        """What the national rules mean for the one who raises the concern: an underretning, anonymity."""
+        rules = self.reporting.get(str(concern.reporter))  # type: ignore[call-overload]
+        if rules is None:
+            return  # the police or the hotline hand a concern on; they are told nothing here
+        child = concern.age is not None and concern.age < 18
+        if child:
+            assessment = self.duties.underretning_assessment
+            hours = parse_duration(assessment.within or "PT24H")[1]
+            if rules.stricter_duty:
+                say.line(
+                    "A concern about a child is an underretning (Barnets Lov §§ 133-135): as a public employee you "
+                    "have the stricter duty to report and cannot stay anonymous. The municipality must assess it "
+                    "within {hours} hours and confirm receipt within {days} working days.",
+                    hours=str(hours),
+                    days=str(self.duties.underretning_receipt.working_days),
+                )
+            else:
+                say.line(
+                    "A concern about a child is an underretning (Barnets Lov §§ 133-135); the municipality "
+                    "must assess it within {hours} hours.",
+                    hours=str(hours),
+                )
+        if rules.anonymous:
+            say.line("You may stay anonymous.")
 
     def _way_in(self, compiled: _CompiledRule, concern: Concern, say: _Saying) -> Action:
         """The national way in offered where the plan names no usable contact (an assumption, said so)."""

@@ -30,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .vocabulary import ActorKind, Channel, FindingName, LegalBasis, Reporter, Topic
 
@@ -44,6 +45,16 @@ class _Strict(BaseModel):
     """Base: unknown keys are errors, values are immutable once loaded."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _invalid(message_id: str, **values: str | int) -> PydanticCustomError:
+    """A rule of the format broken, as a ``ValueError`` pydantic reports with its values kept apart.
+
+    ``message_id`` is a literal English message id of the ``validate`` domain with named
+    placeholders; :mod:`.positions` translates it into the validation's language and fills
+    in ``values`` after translation (the rendered English is pydantic's own message).
+    """
+    return PydanticCustomError("beredskab", message_id, {"msgid": message_id, **values})
 
 
 # --- provenance ----------------------------------------------------------------------
@@ -75,14 +86,14 @@ class _Provenanced(_Strict):
     def _cited_or_assumed(self) -> _Provenanced:
         # two states, never both: an inference must not hide behind a nearby quote
         if self.assumed and self.source is not None:
-            raise ValueError(
+            raise _invalid(
                 "a value is either cited ('source') or assumed ('assumed: true' with a 'note'), not both; "
                 "if the text does not say it, drop the source and say in the note what the text does say"
             )
         if self.assumed and not self.note:
-            raise ValueError("an assumed value needs a 'note' saying what the text does not give")
+            raise _invalid("an assumed value needs a 'note' saying what the text does not give")
         if not self.assumed and self.source is None:
-            raise ValueError("cite the plan text with 'source', or mark the value 'assumed: true' with a 'note'")
+            raise _invalid("cite the plan text with 'source', or mark the value 'assumed: true' with a 'note'")
         return self
 
 
@@ -96,13 +107,13 @@ def parse_time_range(text: str) -> tuple[int, int]:
     """``"08:00-15:30"`` -> minutes since midnight (480, 930); end may be ``24:00``."""
     m = _TIME_RANGE.match(text)
     if not m:
-        raise ValueError(f"time range {text!r} must look like '08:00-15:30'")
+        raise _invalid("time range {text} must look like '08:00-15:30'", text=repr(text))
     start = int(m.group(1)) * 60 + int(m.group(2))
     end = int(m.group(3)) * 60 + int(m.group(4))
     if end > 24 * 60:
-        raise ValueError(f"time range {text!r} ends after 24:00")
+        raise _invalid("time range {text} ends after 24:00", text=repr(text))
     if end <= start:
-        raise ValueError(f"time range {text!r} must end after it starts")
+        raise _invalid("time range {text} must end after it starts", text=repr(text))
     return start, end
 
 
@@ -154,15 +165,15 @@ class Schedule(_Provenanced):
             spans = sorted(parse_time_range(r) for r in ranges)
             for (_, end), (start, _) in itertools.pairwise(spans):
                 if start < end:
-                    raise ValueError(f"opening hours on {day} overlap")
+                    raise _invalid("opening hours on {day} overlap", day=day)
         return v
 
     @model_validator(mode="after")
     def _always_or_weekly(self) -> Schedule:
         if self.always and self.weekly:
-            raise ValueError("a schedule is either 'always: true' or has 'weekly' hours, not both")
+            raise _invalid("a schedule is either 'always: true' or has 'weekly' hours, not both")
         if not self.always and not any(self.weekly.values()):
-            raise ValueError("a schedule needs 'weekly' opening hours or 'always: true'")
+            raise _invalid("a schedule needs 'weekly' opening hours or 'always: true'")
         return self
 
 
@@ -218,12 +229,12 @@ class AgeBand(_Provenanced):
     def _bounds(self) -> AgeBand:
         if self.unknown:
             if self.min is not None or self.max is not None:
-                raise ValueError("the unknown-age band has no 'min'/'max'")
+                raise _invalid("the unknown-age band has no 'min'/'max'")
         else:
             if self.min is None or self.max is None:
-                raise ValueError("an age band needs 'min' and 'max' (or 'unknown: true')")
+                raise _invalid("an age band needs 'min' and 'max' (or 'unknown: true')")
             if self.min > self.max:
-                raise ValueError(f"age band min {self.min} is above max {self.max}")
+                raise _invalid("age band min {min} is above max {max}", min=self.min, max=self.max)
         return self
 
 
@@ -246,7 +257,7 @@ def _one_or_many(v: Any) -> Any:
 
 def _nonempty(v: Any) -> Any:
     if isinstance(v, list) and not v:
-        raise ValueError("an empty list matches nothing; drop the key or name at least one value")
+        raise _invalid("an empty list matches nothing; drop the key or name at least one value")
     return v
 
 
@@ -299,11 +310,11 @@ class Condition(_Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
         if not self.model_fields_set:
-            raise ValueError("an empty condition; write 'when: {}' only in 'catch_all'")
+            raise _invalid("an empty condition; write 'when: {}' only in 'catch_all'")
         for key in ("all", "any"):
             v = getattr(self, key)
             if v is not None and not v:
-                raise ValueError(f"'{key}' needs at least one condition")
+                raise _invalid("{key} needs at least one condition", key=repr(key))
         return self
 
 
@@ -339,7 +350,7 @@ def parse_duration(text: str) -> tuple[str, int]:
     """ISO 8601 subset ``PT24H`` / ``P3D`` / ``P3M`` -> ("hours"|"days"|"months", n)."""
     m = _DURATION.match(text)
     if not m:
-        raise ValueError(f"duration {text!r} must be one of PT<n>H, P<n>D, P<n>M")
+        raise _invalid("duration {text} must be one of PT<n>H, P<n>D, P<n>M", text=repr(text))
     if m.group(1):
         return "months", int(m.group(1))
     if m.group(2):
@@ -349,13 +360,19 @@ def parse_duration(text: str) -> tuple[str, int]:
 
 # ten years in each unit: far beyond any plan's deadline, far within datetime's range
 MAX_DURATION = {"hours": 87_600, "days": 3_660, "months": 120}
+# one message id per unit, so the unit is translated with the sentence
+_TOO_LONG = {
+    "hours": "duration {text} is longer than ten years (at most {limit} hours)",
+    "days": "duration {text} is longer than ten years (at most {limit} days)",
+    "months": "duration {text} is longer than ten years (at most {limit} months)",
+}
 
 
 def _bounded_duration(text: str) -> str:
     if _DURATION.match(text):  # the pattern check reports a malformed one
         unit, n = parse_duration(text)
         if n > MAX_DURATION[unit]:
-            raise ValueError(f"duration {text!r} is longer than ten years (at most {MAX_DURATION[unit]} {unit})")
+            raise _invalid(_TOO_LONG[unit], text=repr(text), limit=MAX_DURATION[unit])
     return text
 
 
@@ -379,15 +396,15 @@ class Deadline(_Provenanced):
     @model_validator(mode="after")
     def _one_kind(self) -> Deadline:
         if (self.within is None) == (self.by_severity is None):
-            raise ValueError("a deadline has exactly one of 'within' or 'by_severity'")
+            raise _invalid("a deadline has exactly one of 'within' or 'by_severity'")
         if self.by_severity is not None:
             missing = {"high", "medium", "low"} - set(self.by_severity)
             if missing:
-                raise ValueError(f"'by_severity' lacks {sorted(missing)}")
+                raise _invalid("'by_severity' lacks {missing}", missing=str(sorted(missing)))
         if self.clock == "opening_hours":
             durations = [self.within] if self.within else list((self.by_severity or {}).values())
             if any(not d.startswith("PT") for d in durations if d):
-                raise ValueError("an 'opening_hours' deadline counts open hours: give it as PT<n>H")
+                raise _invalid("an 'opening_hours' deadline counts open hours: give it as PT<n>H")
         return self
 
 
@@ -468,6 +485,29 @@ class DocumentDate(_Provenanced):
         return _dt.date(parts[0], 12, 31) if end else _dt.date(parts[0], 1, 1)
 
 
+class Published(_Provenanced):
+    """The address where the plan is published."""
+
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] = Field(
+        description="The published plan's address (http or https)."
+    )
+
+
+class Owner(_Provenanced):
+    """Who keeps the plan: a unit or a role, never a person's name."""
+
+    name: Text
+
+
+class Approval(_Provenanced):
+    """Who approved the plan (the municipal council, a committee) and when."""
+
+    by: Text
+    date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None = Field(
+        default=None, description="YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+
+
 class Document(_Strict):
     """The plan document the file encodes: its title, where to read it, its dates."""
 
@@ -494,6 +534,13 @@ class Document(_Strict):
     adopted: DocumentDate | None = None
     revised: DocumentDate | None = None
     next_revision_due: DocumentDate | None = None
+    published: Published | None = Field(
+        default=None,
+        description="Where the municipality publishes the plan (Barnets Lov § 15, stk. 3); the action card "
+        "points readers to it. BK707 reports a plan without it.",
+    )
+    owner: Owner | None = Field(default=None, description="Who keeps the plan (and the action card made from it).")
+    approved: Approval | None = Field(default=None, description="Who approved the plan, and when.")
 
 
 class ResponsePromise(_Provenanced):
@@ -511,12 +558,54 @@ class ResponsePromise(_Provenanced):
     @model_validator(mode="after")
     def _one_kind(self) -> ResponsePromise:
         if (self.within is None) == (self.by is None):
-            raise ValueError("a response promise has exactly one of 'within' or 'by'")
+            raise _invalid("a response promise has exactly one of 'within' or 'by'")
         return self
 
 
 class LegalBasisDeclaration(_Provenanced):
     """Where the plan's text names a law it rests on (or that citing it is an assumption)."""
+
+
+class SignOfConcern(_Provenanced):
+    """A sign of concern (bekymringstegn) as the plan lists it: the first half of the action card."""
+
+    text: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="The sign in the plan's words (Danish), short enough for a line of the card (at most 200 "
+        "characters; the quote in ``source`` holds the whole sentence)."
+    )
+
+
+class AudienceAdvice(_Provenanced):
+    """What the plan tells one audience (employees, citizens, relatives) to do when worried."""
+
+    advice: Annotated[str, Field(min_length=1, max_length=300)] = Field(
+        description="The plan's advice to this audience, in its words (Danish), short enough for the card (at "
+        "most 300 characters; the quote in ``source`` holds the whole passage)."
+    )
+
+
+class Statement(_Provenanced):
+    """One thing the plan says happens after a concern is raised (receipt, feedback, a meeting)."""
+
+    text: Annotated[str, Field(min_length=1, max_length=300)] = Field(
+        description="What happens, in the plan's words (Danish), at most 300 characters."
+    )
+
+
+class OnCall(_Provenanced):
+    """The on-call service that assesses an underretning within 24 hours when the offices are closed."""
+
+    actor: Identifier = Field(description="The actor (plan or national) that is the on-call service.")
+
+
+class SisterPlan(_Provenanced):
+    """The municipality's plan for another topic (CDE: keep negative social control in its own plan)."""
+
+    title: Text
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+
+
+Audience = Literal["professional", "citizen", "relative"]
 
 
 class PlanSpec(_Strict):
@@ -543,6 +632,59 @@ class PlanSpec(_Strict):
     )
     rules: list[Rule] = Field(min_length=1)
     catch_all: CatchAll
+    signs_of_concern: list[SignOfConcern] = Field(
+        default_factory=list,
+        max_length=40,
+        description="The signs of concern (bekymringstegn) the plan lists: the action card's first half.",
+    )
+    audiences: dict[Audience, AudienceAdvice] = Field(
+        default_factory=dict,
+        description="What the plan tells employees (professional), citizens and relatives to do when worried.",
+    )
+    after_contact: list[Statement] = Field(
+        default_factory=list,
+        max_length=20,
+        description="What the plan says happens after a concern is raised (receipt, feedback to the reporter).",
+    )
+    on_call: OnCall | None = Field(
+        default=None,
+        description="The on-call service that meets the 24-hour assessment of an underretning outside office "
+        "hours (BK706).",
+    )
+    sister_plans: dict[Topic, SisterPlan] = Field(
+        default_factory=dict,
+        description="The municipality's plan for another topic, by topic (negative_social_control; BK708).",
+    )
+
+
+class Duty(_Strict):
+    """A national rule every plan inherits, cited to the law or guidance it comes from."""
+
+    within: Duration | None = Field(default=None, description="The time the rule gives, where it is a duration.")
+    working_days: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        default=None, description="The time the rule gives, where it counts working days."
+    )
+    reference: Text = Field(
+        description="The law or national guidance that says it (not one of the seed texts, so not quoted)."
+    )
+
+
+class Duties(_Strict):
+    """The national duties on an underretning (Barnets Lov §§ 133-135)."""
+
+    underretning_assessment: Duty
+    underretning_receipt: Duty
+
+
+class ReporterRule(_Strict):
+    """Whether a reporter may stay anonymous, and whether the stricter duty to report a child binds them."""
+
+    anonymous: bool
+    stricter_duty: bool = Field(
+        default=False,
+        description="The stricter duty to report (skærpet underretningspligt) of public employees.",
+    )
+    reference: Text
 
 
 class NationalCatalogue(_Strict):
@@ -551,3 +693,5 @@ class NationalCatalogue(_Strict):
     format: Literal[1]
     schedules: dict[Identifier, Schedule]
     actors: dict[Identifier, Actor]
+    duties: Duties
+    reporting: dict[Literal["professional", "citizen", "relative", "national_hotline"], ReporterRule]

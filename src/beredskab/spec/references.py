@@ -135,6 +135,8 @@ def check_references(spec: PlanSpec, national: NationalCatalogue) -> list[Draft]
         actions(rule.notify, ("rules", i, "notify"))
     actions(spec.catch_all.next, ("catch_all", "next"))
     actions(spec.catch_all.notify, ("catch_all", "notify"))
+    if spec.on_call is not None and spec.on_call.actor not in actors:
+        out.append(_missing(("on_call", "actor"), "actor", spec.on_call.actor, actors))
 
     out.extend(_age_band_coverage(spec))
     return out

@@ -1,7 +1,7 @@
 """BK304 unused-actor: an actor the plan defines but no rule, catch-all or escalation uses.
 
 An actor counts as used when it appears in ``next`` or ``notify`` of a rule or of the
-catch-all, or in an escalation. Often harmless (the plan text names an authority that
+catch-all, in an escalation, or is the `on_call` service. Often harmless (the plan text names an authority that
 has no role in the case flow, such as a steering group or a police-district network that
 takes no single cases), but it can also mean a rule names the wrong actor. National
 actors are not reported.
@@ -48,6 +48,8 @@ def _used(items: Iterable[Rule | CatchAll]) -> set[str]:
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
     used = _used([*ctx.plan.rules, ctx.plan.catch_all])
+    if ctx.plan.on_call is not None:
+        used.add(ctx.plan.on_call.actor)  # the card and BK706 use it
     for aid, actor in ctx.plan.actors.items():
         if aid in used:
             continue
