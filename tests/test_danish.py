@@ -9,17 +9,21 @@ that are English and never Danish finds a sentence of either that slipped throug
 
 from __future__ import annotations
 
+import functools
+import html
 import itertools
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import beredskab
 from beredskab.audit.card import render_card
+from beredskab.cli import main
 from beredskab.cli.reporters import DECISION_REPORTERS
-from conftest import SLUGS
+from conftest import PLANS, SLUGS
 
 # words that are English and not Danish (nor names in the plans): a Danish text has none
 ENGLISH = re.compile(
@@ -88,3 +92,56 @@ def test_the_action_card_is_danish(slug: str, plans: dict[str, beredskab.Plan]) 
     card = render_card(plans[slug], "markdown", lang="da")
     english = {line: _english_in(line) for line in card.splitlines() if _english_in(line)}
     assert not english, english
+
+
+# --- the other surfaces: validate, test, report, graph ---------------------------------------
+
+
+def _scannable(text: str) -> str:
+    """Text for the scan: markup, YAML keys and values the hints quote, and example events taken out."""
+    text = re.sub(r"<style.*?</style>|<script.*?</script>", " ", text, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", text))
+    text = re.sub(r"\{.*?\}|'[^'\n]*'|\"[^\"\n]*\"", " ", text)  # quoted plan values, example events
+    return re.sub(r"\bon: \w+", " ", text)  # the YAML a hint suggests (``on: closed``)
+
+
+@functools.cache
+def _plan_ids() -> re.Pattern[str]:
+    """Every step, actor, rule and schedule id of the shipped plans (``closed`` is a step id)."""
+    ids: set[str] = set()
+    for plan in beredskab.load_plans(PLANS).values():
+        ids.update(plan.steps, plan.compiled.actors, plan.compiled.schedules, (r.id for r in plan.rules))
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, ids), key=len, reverse=True)) + r")\b")
+
+
+def _english_lines(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    ids = _plan_ids()
+    for line in _scannable(text).splitlines():
+        line = ids.sub(" ", line)
+        words = _english_in(line)
+        if words:
+            out.setdefault(line.strip()[:200], words)
+    return out
+
+
+def test_validate_test_report_and_graph_speak_danish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    surfaces: dict[str, str] = {}
+    for name, argv in {
+        "validate": ["validate", str(PLANS)],
+        "test": ["test", str(PLANS)],
+        "graph": ["graph", str(PLANS / "koege.yaml")],
+    }.items():
+        main(argv)
+        surfaces[name] = capsys.readouterr().out
+    main(["report", str(PLANS), "-o", str(tmp_path / "site")])
+    capsys.readouterr()
+    for page in sorted((tmp_path / "site").rglob("*.html")):
+        surfaces[page.relative_to(tmp_path).as_posix()] = page.read_text(encoding="utf-8")
+    assert len(surfaces) > 10
+    found = {name: _english_lines(text) for name, text in surfaces.items()}
+    found = {name: lines for name, lines in found.items() if lines}
+    assert not found, "\n".join(f"{n}: {list(lines.items())[:3]}" for n, lines in found.items())
+    # and in English the same surfaces carry the tool's English words
+    main(["validate", "--lang", "en", str(PLANS)])
+    assert "assumed, not in the plan text" in capsys.readouterr().out

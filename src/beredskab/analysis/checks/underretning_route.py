@@ -69,7 +69,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         yield Draft(
             ("rules", i, "legal_basis"),
             _("rule {rule} cites BL-underretning, but the case can end without children's services: {path}").format(
-                rule=repr(rule.id), path=" -> ".join(ending)
+                rule=repr(rule.id), path=" -> ".join(plan.steps[s].name for s in ending)
             ),
             _("hand the concern to children's services on the way, or cite the basis the route rests on"),
             key=True,
