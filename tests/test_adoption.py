@@ -220,5 +220,5 @@ def test_a_line_cut_short_is_reported_on_its_own_line() -> None:
     out = io.StringIO()
     route_events(plan, io.BytesIO(b'{"acute": false,\n' + json.dumps(EVENT).encode() + b"\n"), out, "events.jsonl")
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
-    assert first["problems"][0]["message"].startswith("events.jsonl:1:17: not valid JSON")
+    assert first["problems"][0]["message"].startswith("events.jsonl:1:17: ikke gyldig JSON")
     assert second["plan"] == "koege"

@@ -459,9 +459,9 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
     ("argv", "stdin", "needles"),
     [
         pytest.param(
-            ["koege", "--acute", "--at", "2026-11-23T10:00"], None, ["'received_at'", "offset"], id="naive-at"
+            ["koege", "--acute", "--at", "2026-11-23T10:00"], None, ["'received_at'", "mangler tidszone"], id="naive-at"
         ),
-        pytest.param(["koege", "--age", "30", "--at", MON_10], None, ["'acute'", "required"], id="no-acute"),
+        pytest.param(["koege", "--age", "30", "--at", MON_10], None, ["'acute'", "skal udfyldes"], id="no-acute"),
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "131"], None, ["'age'", "130"], id="age-131"),
         pytest.param(["koege", "--acute", "--at", MON_10, "--age", "-1"], None, ["'age'"], id="age-negative"),
         pytest.param(
@@ -500,11 +500,11 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(
             ["koege", "--acute", "--at", MON_10, "--finding", "religion=true"],
             None,
-            ["'findings'", "unknown field"],
+            ["'findings'", "ukendt felt"],
             id="finding-unknown",
         ),
         pytest.param(
-            ["koege", "--event", "-"], BAD_JSON, ["'event'", "stdin:2:12:", "not valid JSON"], id="json-syntax"
+            ["koege", "--event", "-"], BAD_JSON, ["'event'", "stdin:2:12:", "ikke gyldig JSON"], id="json-syntax"
         ),
         pytest.param(["koege", "--event", "-"], b"", ["'event'", "stdin:1:1:"], id="json-empty"),
         pytest.param(
@@ -513,7 +513,7 @@ BAD_JSON = b'{"acute": false,\n "age": 17,, }'  # the second comma: line 2, colu
         pytest.param(
             ["koege", "--event", "-"],
             b'{"acute": true, "received_at": "2026-11-23T10:00:00+01:00", "name": "Ole Hansen"}',
-            ["'concern'", "unknown field"],
+            ["'concern'", "ukendt felt"],
             id="json-name",
         ),
         pytest.param(
@@ -581,14 +581,14 @@ def test_route_flags_never_echo_what_the_caller_typed(cli: Callable[..., Result]
     r = cli("route", "koege", "--acute", "--at", "2026-11-23T10:00:00+01:00", *flags)
     assert r.code == 2 and r.out == ""
     assert "Ahmed" not in r.err and "Hansen" not in r.err
-    assert "concern field" in r.err
+    assert "hændelsens felt" in r.err
 
 
 def test_route_bad_event_file_names_file_line_and_column(cli: Callable[..., Result], tmp_path: Path) -> None:
     f = tmp_path / "event.json"
     f.write_bytes(BAD_JSON)
     r = cli("route", "koege", "--event", str(f))
-    assert r.code == 2 and f"{f}:2:12: not valid JSON" in r.err
+    assert r.code == 2 and f"{f}:2:12: ikke gyldig JSON" in r.err
 
 
 @pytest.mark.parametrize("plan", ["plans/nowhere.yaml", "nowhere", "plans"])

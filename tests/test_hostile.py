@@ -187,7 +187,7 @@ def _cli(argv: list[str], stdin: bytes | None = None) -> tuple[int, str, str]:
             "'reporter'",
         ),
         (b"[" * 100_000 + b"]" * 100_000, "'event'"),
-        (b"[" * 20_000 + b"]" * 20_000, "nested deeper"),
+        (b"[" * 20_000 + b"]" * 20_000, "indlejret i mere end 8 niveauer"),
         (b'{"acute": false, "x": "' + b"a" * 70_000 + b'"}', "højst 65536 byte"),
         (b'{"acute": NaN, "received_at": "2026-11-23T10:00:00+01:00"}', "'acute'"),
     ],

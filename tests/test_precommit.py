@@ -149,6 +149,19 @@ def test_precommit_hook_passes_a_clean_plan(hook_repo: HookRepo, tmp_path: Path)
     assert ".pre-commit-config.yaml" not in out, out
 
 
+def test_precommit_hook_leaves_other_yaml_alone(hook_repo: HookRepo, tmp_path: Path) -> None:
+    """A plan repository holds other YAML (a site, CI): the hook checks the plans folder only."""
+    repo = _plans_repo(tmp_path / "plans-repo", hook_repo)
+    (repo / "mkdocs.yml").write_text("site_name: Beredskabsplaner\nnav:\n  - index.md\n", encoding="utf-8")
+    (repo / "ci").mkdir()
+    (repo / "ci" / "build.yaml").write_text("jobs: {}\n", encoding="utf-8")
+    _git(repo, "add", "-A")
+    code, out = _pre_commit(repo, hook_repo)
+    assert code == 0, out
+    assert "mkdocs.yml" not in out and "site_name" not in out and "BK102" not in out, out
+    assert "1 fil(er) kontrolleret: 0 fejl" in out, out
+
+
 def test_precommit_hook_fails_a_broken_plan_with_its_position(hook_repo: HookRepo, tmp_path: Path) -> None:
     repo = _plans_repo(tmp_path / "plans-repo", hook_repo)
     lines = (PLANS / "koege.yaml").read_text(encoding="utf-8").splitlines(keepends=True)

@@ -157,6 +157,13 @@ CODES: dict[str, Code] = {
         ),
         # the plan format
         Code(
+            "BK009",
+            "migrated",
+            _I,
+            "the plan is written in an older format and was migrated on reading",
+            "run `beredskab migrate FILE` to write it in the current format",
+        ),
+        Code(
             "BK101",
             "schema",
             _E,
@@ -236,7 +243,14 @@ CODES: dict[str, Code] = {
         Code("BK302", "dead-end", _E, "a non-terminal step from which no terminal step can be reached"),
         Code("BK303", "no-intake", _E, "the plan has no ``intake`` step, so no concern has a place to start"),
         Code("BK304", "unused-actor", _I, "an actor the plan defines but no rule, catch-all or escalation uses"),
+        Code("BK305", "step-self-loop", _W, "a rule that hands a concern back to the step it was just at"),
         Code("BK401", "coverage-gap", _E, "some concern is answered by no rule, only by the catch-all"),
+        Code(
+            "BK402",
+            "unknown-age-closed",
+            _W,
+            "a concern of unknown age is closed at intake, before anyone has assessed it",
+        ),
         Code("BK501", "shadowed-rule", _E, "a rule that can never decide, because earlier rules take all its concerns"),
         Code("BK502", "conflicting-rules", _E, "two rules with the same conditions give different answers"),
         Code(
@@ -315,6 +329,27 @@ CODES: dict[str, Code] = {
             _E,
             "a quote that is not word for word in the plan's text file (``document.text``)",
             "copy the sentence from the text as it stands; spacing and line breaks may differ",
+        ),
+        Code(
+            "BK904",
+            "source-text-missing",
+            _E,
+            "a citation names a text (``document.text``, ``source.seed``) that is not there, so its quotes "
+            "cannot be checked",
+            "correct the file name, or add the text",
+        ),
+        Code(
+            "BK905",
+            "personal-name",
+            _E,
+            "a person's name in an actor, a contact or a quote: plans name roles, never people",
+        ),
+        Code(
+            "BK906",
+            "placeholder",
+            _E,
+            "a value `beredskab init` wrote as a placeholder that was never replaced",
+            "replace it with what your plan says, cited",
         ),
     )
 }

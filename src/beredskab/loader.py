@@ -3,6 +3,12 @@
 Pure I/O: which files a path names (a slug among them), their text or a git revision's
 (``REV:PATH`` via ``git show``), and one PlanError for all the problems of a folder.
 Checking and compiling happen in ``plan.py``.
+
+A file in an older format version is carried to the current one as it is read
+(:mod:`.spec.migrate`), with an info problem BK009 in the document's ``notes``. Reading for
+comparison (a git revision, the sides of ``diff``, ``compare``, ``report --previous``) also
+carries the 1-legacy shape forward; the authoring path (``load_plan``, ``validate``) does
+not, so a plan written today that is cited and assumed at once stays an error.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from ._problems import Problem
 from ._problems import problem_text as _
 from .plan import Plan, build_plan
 from .spec import _yaml
+from .spec import migrate as _migrate
 
 __all__ = [
     "EXAMPLES_SUFFIX",
@@ -30,6 +37,7 @@ __all__ = [
     "load_plan_set",
     "load_plan_source",
     "load_plans",
+    "migrate_document",
     "plan_files",
     "read_document",
     "read_revision",
@@ -69,14 +77,45 @@ def resolve_plan_path(text: str) -> Path:
     return p
 
 
-def read_document(path: str | Path, display: str | None = None) -> _yaml.YamlDocument:
-    """One YAML file, read safely with positions; PlanError for size, encoding and syntax."""
+def read_document(path: str | Path, display: str | None = None, *, legacy: bool = False) -> _yaml.YamlDocument:
+    """One YAML file, read safely with positions; PlanError for size, encoding and syntax.
+
+    An older format version is migrated (:func:`migrate_document`); the 1-legacy shape only
+    with ``legacy`` (reading history, not authoring)."""
     p = Path(path)
     shown = display or display_path(p)
     try:
-        return _yaml.load_document(p, shown)
+        document = _yaml.load_document(p, shown)
     except _yaml.YamlProblems as exc:
         raise PlanError(exc.problems, shown) from None
+    return migrate_document(document, legacy=legacy)
+
+
+def migrate_document(document: _yaml.YamlDocument, *, legacy: bool = True) -> _yaml.YamlDocument:
+    """``document`` with its data carried to the current format version, and a BK009 note
+    saying from which version; as it is when it is current.
+
+    Positions stay those of the file as written: a migrated value is shown where the old
+    file has it (a moved ``source`` at its note's place)."""
+    migration = _migrate.migrate(document.data, legacy=legacy)
+    if not migration.migrated:
+        return document
+    document.data = migration.data
+    line, col = document.position(("format",))
+    first = migration.steps[0]
+    message = _(
+        "written in format {version} (before commit {commit}, {date}), read as format {current}: {count} "
+        "value(s) carried forward"
+    ).format(
+        version=migration.source,
+        commit=first.commit,
+        date=first.date,
+        current=_migrate.CURRENT,
+        count=len(migration.changes),
+    )
+    hint = _("run `beredskab migrate {file}` to write it in the current format").format(file=document.file)
+    document.notes.append(Problem.of("BK009", file=document.file, line=line, col=col, message=message, hint=hint))
+    return document
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -206,9 +245,11 @@ def read_revision(spec: str) -> _yaml.YamlDocument:
         reason = why[0].removeprefix("fatal: ") if why else _("git show exited with {code}").format(code=code)
         raise _git_error(spec, _("cannot read the revision: {reason}").format(reason=reason))
     try:
-        return _yaml.parse_text(_yaml.decode(out, spec), spec)
+        document = _yaml.parse_text(_yaml.decode(out, spec), spec)
     except _yaml.YamlProblems as exc:
         raise PlanError(exc.problems, spec) from None
+    # a revision is history: it is read in the format it was written in, whatever that was
+    return migrate_document(document, legacy=True)
 
 
 def load_plan_source(side: Plan | str | Path) -> tuple[Plan, str]:
@@ -220,4 +261,7 @@ def load_plan_source(side: Plan | str | Path) -> tuple[Plan, str]:
     if isinstance(side, str) and is_revision(text):
         return build_plan(read_revision(text)), text
     path = resolve_plan_path(text) if isinstance(side, str) else Path(side)
-    return load_plan(path), display_path(path)
+    if path.is_dir():
+        return load_plan(path), display_path(path)  # the folder's own error
+    # a side of a comparison may be an old copy of a plan: read in the format it was written in
+    return build_plan(read_document(path, legacy=True)), display_path(path)

@@ -72,15 +72,17 @@ class Plan(PlanSpec):
     def source_file(self) -> str | None:
         return self._document.file if self._document is not None else None
 
-    def route(self, concern: Concern | dict[str, Any], *, lang: str = DEFAULT_LANG) -> Decision:
+    def route(self, concern: Concern | dict[str, Any], *, lang: str = DEFAULT_LANG, explain: bool = False) -> Decision:
         """Who acts next, how to reach them, by when, and why. Raises ConcernError on a bad event.
 
         ``lang`` ("da", the default, or "en") is the language of the Decision's ``explanation``
         and ``assumptions``: the tool's sentences; the plan's own words stay as the plan writes them.
         Another language is a ValueError (from the catalog lookup the router starts with).
+        ``explain=True`` adds ``trace``: every rule tried before the deciding one, with the first
+        part of its condition that did not hold (OPA's explain, for a plan's first-match rules).
         """
         compiled = private_attr(self, "_compiled") or self.compiled
-        return compiled.route(parse_concern(concern), lang)
+        return compiled.route(parse_concern(concern), lang, explain)
 
 
 def compile_plan(plan: Plan, document: YamlDocument | None = None) -> Plan:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,7 +16,9 @@ from .._problems import Problem, current_lang
 from .._problems import problem_text as _
 from ..loader import EXAMPLES_SUFFIX, load_plan, read_document
 from ..plan import Plan
+from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
+from ..routing.router import CATCH_ALL_ID
 from ..spec._yaml import YamlDocument
 from ..spec.model import Source
 from ..spec.phones import phone_digits
@@ -23,11 +27,18 @@ from ..spec.positions import pydantic_problems
 __all__ = [
     "ExampleResult",
     "ExamplesFile",
+    "PlanCoverage",
+    "RuleCoverage",
+    "below_minimum",
     "check_examples",
     "example_files",
+    "examples_coverage",
+    "format_percent",
     "is_examples_file",
     "load_examples",
+    "rule_coverage",
     "run_examples",
+    "total_coverage",
 ]
 
 
@@ -213,7 +224,7 @@ def check_examples(path: Path) -> list[Problem]:
         )
         return [Problem.of("BK207", file=str(path), line=line, col=col, message=message)]
     actors = plan.compiled.actors
-    rules = [r.id for r in plan.rules] + ["catch_all"]
+    rules = [r.id for r in plan.rules] + [CATCH_ALL_ID]
     problems: list[Problem] = []
 
     def bad(where: tuple[Any, ...], what: str, value: str, known: list[str]) -> None:
@@ -282,18 +293,30 @@ def _compare(expect: Expectation, decision: Decision) -> list[str]:
     return out
 
 
-def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
-    """Run every example of one examples file against its plan (the plan file beside it)."""
+def _plan_beside(path: Path) -> Path:
+    return path.with_name(path.name[: -len(EXAMPLES_SUFFIX)] + ".yaml")
+
+
+def _examples_and_plan(path: Path, plan: Plan | None) -> tuple[ExamplesFile, YamlDocument, Plan]:
     examples, doc = load_examples(path)
     if plan is None:
-        plan_path = path.with_name(path.name[: -len(EXAMPLES_SUFFIX)] + ".yaml")
-        plan = load_plan(plan_path)
+        plan = load_plan(_plan_beside(path))
     if plan.municipality.slug != examples.plan:
         line, col = doc.position(("plan",))
         message = _("examples are for plan {plan} but the plan beside them is {beside}").format(
             plan=repr(examples.plan), beside=repr(plan.municipality.slug)
         )
         raise PlanError([Problem.of("BK207", file=str(path), line=line, col=col, message=message)])
+    return examples, doc, plan
+
+
+def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
+    """Run every example of one examples file against its plan (the plan file beside it)."""
+    examples, doc, plan = _examples_and_plan(path, plan)
+    return _run(path, examples, doc, plan)
+
+
+def _run(path: Path, examples: ExamplesFile, doc: YamlDocument, plan: Plan) -> list[ExampleResult]:
     results: list[ExampleResult] = []
     lang = current_lang()
     for i, ex in enumerate(examples.examples):
@@ -325,3 +348,124 @@ def run_examples(path: Path, plan: Plan | None = None) -> list[ExampleResult]:
         result.failures.extend(_compare(ex.expect, decision))
         results.append(result)
     return results
+
+
+# --- rule coverage (beredskab test --coverage) ----------------------------------------------
+#
+# An example exercises the rules its Decision names in ``rules`` (the deciding rule), whether
+# or not its other expectations held: a failing example fails the run on its own. A rule
+# that can never decide (no concern of the plan's decision space reaches it: shadowed by
+# earlier rules, BK501, or behind a conflicting one, BK502) is listed as such and left out
+# of the count, as is a catch-all that never answers because the rules cover every concern:
+# no example could exercise them, so they are not a gap examples can close.
+
+COVERED, UNCOVERED, NEVER_DECIDES = "covered", "uncovered", "never_decides"
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    """One rule (or the catch-all) of a plan: where it is, and how many examples it decided."""
+
+    rule: str
+    file: str
+    line: int
+    col: int
+    examples: int
+    can_decide: bool
+
+    @property
+    def catch_all(self) -> bool:
+        return self.rule == CATCH_ALL_ID
+
+    @property
+    def status(self) -> str:
+        """``covered``, ``uncovered`` (a gap), or ``never_decides`` (not counted)."""
+        if self.examples:
+            return COVERED
+        return UNCOVERED if self.can_decide else NEVER_DECIDES
+
+
+@dataclass(frozen=True)
+class PlanCoverage:
+    """Which rules of one plan its examples exercise; the catch-all last."""
+
+    plan: str
+    file: str
+    examples_file: str
+    rules: list[RuleCoverage]
+
+    @property
+    def counted(self) -> int:
+        """Rules that can decide (the denominator)."""
+        return sum(r.status != NEVER_DECIDES for r in self.rules)
+
+    @property
+    def covered(self) -> int:
+        return sum(r.status == COVERED for r in self.rules)
+
+    @property
+    def uncovered(self) -> list[RuleCoverage]:
+        return [r for r in self.rules if r.status == UNCOVERED]
+
+    @property
+    def percent(self) -> float:
+        return _percent(self.covered, self.counted)
+
+
+def _percent(covered: int, counted: int) -> float:
+    # rounded down to a tenth: 99.96 % shows as 99.9, never as a full 100
+    return 100.0 if counted == 0 else math.floor(1000 * covered / counted) / 10
+
+
+def total_coverage(coverages: Sequence[PlanCoverage]) -> tuple[int, int, float]:
+    """Covered rules, counted rules and the percentage over every plan."""
+    covered = sum(c.covered for c in coverages)
+    counted = sum(c.counted for c in coverages)
+    return covered, counted, _percent(covered, counted)
+
+
+def below_minimum(coverages: Sequence[PlanCoverage], minimum: float) -> bool:
+    """The total coverage is below ``minimum`` per cent (compared exactly, not rounded)."""
+    covered, counted, _p = total_coverage(coverages)
+    return counted > 0 and covered * 100 < minimum * counted
+
+
+def format_percent(value: float, lang: str) -> str:
+    """``97,6 %`` (Danish), ``97.6%`` (English); whole numbers without decimals."""
+    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return text.replace(".", ",") + " %" if lang == "da" else text + "%"
+
+
+def rule_coverage(
+    plan: Plan, results: Sequence[ExampleResult], examples_file: str = "", as_of: dt.date | None = None
+) -> PlanCoverage:
+    """Each rule of ``plan`` and the catch-all: how many of ``results`` it decided, and whether it can decide."""
+    from .space import DecisionSpace, partition  # the decision space loads only for --coverage
+
+    space = DecisionSpace.of(plan, plan.compiled, as_of or dt.datetime.now(ZONE).date())
+    owners = {region.owner for region in partition(space)}
+    decided: dict[str, int] = {}
+    for r in results:
+        for rule in r.decision.rules if r.decision is not None else []:
+            decided[rule] = decided.get(rule, 0) + 1
+    doc = plan._document
+    file = doc.file if doc is not None else ""
+
+    def at(path: tuple[Any, ...]) -> tuple[int, int]:
+        return doc.position(path, key=True) if doc is not None else (0, 0)
+
+    rules = [
+        RuleCoverage(rule.id, file, *at(("rules", i, "id")), decided.get(rule.id, 0), i in owners)
+        for i, rule in enumerate(plan.rules)
+    ]
+    rules.append(RuleCoverage(CATCH_ALL_ID, file, *at(("catch_all",)), decided.get(CATCH_ALL_ID, 0), None in owners))
+    return PlanCoverage(plan.slug, file, examples_file, rules)
+
+
+def examples_coverage(
+    path: Path, plan: Plan | None = None, as_of: dt.date | None = None
+) -> tuple[list[ExampleResult], PlanCoverage]:
+    """:func:`run_examples`, and which rules of the plan the examples exercised."""
+    examples, doc, plan = _examples_and_plan(path, plan)
+    results = _run(path, examples, doc, plan)
+    return results, rule_coverage(plan, results, str(path), as_of)

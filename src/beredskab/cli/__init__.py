@@ -17,7 +17,7 @@ from .._errors import BeredskabError
 from .._files import FileProblem, describe
 from .._i18n import DEFAULT_LANG
 from .._problems import problems_in
-from . import audit, common, init, plans, route, serve, views
+from . import audit, common, init, migrate, plans, route, serve, views
 from .common import words as _
 
 __all__ = ["build_parser", "main"]
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_parser(sub)
     plans.add_parsers(sub)
     init.add_parser(sub)
+    migrate.add_parser(sub)
     audit.add_parsers(sub)
     views.add_parsers(sub)
     serve.add_parser(sub)

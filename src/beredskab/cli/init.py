@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from .._files import atomic_create, describe
 from .._i18n import DEFAULT_LANG, LANGS
 from . import common
@@ -44,12 +45,14 @@ def scaffold(slug: str, *, name: str, kommunekode: int, police_district: str, to
         "kommunekode": kommunekode,
         "police_district": police_district,
         "title": f"Beredskabsplan mod radikalisering og ekstremisme, {name}",
-        "email": f"infohus@{host}.dk",
-        "web": f"{host}.dk/underretning",
-        "phone": "7000 0000",
+        # placeholders no one can use (BK906 until replaced): no Danish number starts with 0,
+        # and ``.invalid`` is reserved never to exist (RFC 2606)
+        "email": f"infohus@{host}.invalid",
+        "web": f"{host}.invalid/underretning",
+        "phone": "0000 0000",
         "month": f"{today:%Y-%m}",
         "repo": "https://example.invalid/beredskab  # the URL of the beredskab repository you install from",
-        "rev": "main  # a tag or commit of it",
+        "rev": f"v{__version__}  # the release of beredskab this plan was written for; pre-commit autoupdate moves it",
     }
     return {
         key: render(template, lambda text: text, **context)
@@ -132,7 +135,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         print(_("{file} exists; add these hooks to it:").format(file=precommit) + "\n")
         print(files["precommit"])
-    print(_("next: {command}").format(command=f"beredskab validate {folder}/ && beredskab test {folder}/"))
+    print(
+        _(
+            "next: replace the placeholder contacts (errors BK906) with what your plan's text says, then: {command}"
+        ).format(command=f"beredskab validate {folder}/ && beredskab test {folder}/")
+    )
     return common.EXIT_OK
 
 

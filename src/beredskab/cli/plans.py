@@ -21,6 +21,7 @@ examples:
   beredskab validate plans/koege.yaml --no-info    errors and warnings only
   beredskab validate plans/ --format github        annotations in a GitHub Actions log
   beredskab validate plans/ --format json          {"files_checked": N, "problems": [...]}
+  beredskab validate plans/ --format summary       the counts in one line, and the command for the details
   beredskab validate plans/ --lang en              messages and hints in English (default Danish)
 """
 
@@ -30,8 +31,16 @@ examples:
   beredskab test plans/                  every plans/*.examples.yaml
   beredskab test plans/koege.yaml -v     the examples beside one plan, passes listed too
   beredskab test plans/ --format junit > results.xml   for a CI system's test report
+  beredskab test plans/ --coverage --min 100   which rules the examples exercise; fail below 100 %
 
-Ends with 'N passed, M failed'. Exit 0 all pass, 1 a failure, 2 a missing or unusable file.
+Ends with 'N passed, M failed'. Exit 0 all pass, 1 a failure (or coverage below --min), 2 a
+missing or unusable file.
+
+--coverage: an example exercises the rule its decision names (the deciding rule). Each plan's
+line gives covered of counted rules; uncovered rules are listed as file:line: rule (every rule
+with -v; every rule in json and junit). A rule that can never decide (shadowed, BK501/BK502) and
+a catch-all that never answers (the rules cover every concern) are listed as such, not counted.
+--min N compares the total over all plans with N per cent.
 """
 
 
@@ -48,6 +57,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         text = _problems_text(
             problems, len(report.files), hidden_info=len(report.problems) - len(problems), lang=args.lang
         )
+    elif fmt == "summary":
+        text = PROBLEM_REPORTERS[fmt](report.problems, len(report.files), lang=args.lang, paths=args.paths)
     else:
         text = PROBLEM_REPORTERS[fmt](problems, len(report.files), lang=args.lang)
     if text:
@@ -57,8 +68,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return common.EXIT_FAIL if report.failed(strict=args.strict) else common.EXIT_OK
 
 
+def _percent_arg(text: str) -> float:
+    """An argparse type for ``--min``: a percentage from 0 to 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage from 0 to 100")
+    return value
+
+
 def cmd_test(args: argparse.Namespace) -> int:
-    from ..analysis.examples import example_files, run_examples
+    from .._problems import current_lang
+    from ..analysis.examples import (
+        PlanCoverage,
+        below_minimum,
+        example_files,
+        examples_coverage,
+        format_percent,
+        run_examples,
+        total_coverage,
+    )
 
     files = example_files(args.paths)
     if not files:
@@ -79,15 +110,31 @@ def cmd_test(args: argparse.Namespace) -> int:
         if missing:
             return common.EXIT_USAGE
     fmt = resolve_problem_format(args.format) if args.format == "auto" else args.format
+    with_coverage = args.coverage or args.min is not None  # --min alone implies --coverage
     results = []
+    coverage: list[PlanCoverage] = []
     for f in files:
         try:
-            results.extend(run_examples(f))  # the loader's problems speak --lang (cli.main sets it)
+            # the loader's problems speak --lang (cli.main sets it)
+            if with_coverage:
+                mine, covered = examples_coverage(f)
+                results.extend(mine)
+                coverage.append(covered)
+            else:
+                results.extend(run_examples(f))
         except PlanError as exc:
             common.err(str(exc))
             return common.EXIT_USAGE
-    print(TEST_REPORTERS[fmt](results, args.verbose))
-    return common.EXIT_FAIL if any(not r.passed for r in results) else common.EXIT_OK
+    print(TEST_REPORTERS[fmt](results, args.verbose, coverage if with_coverage else None, args.min))
+    low = args.min is not None and below_minimum(coverage, args.min)
+    if low:
+        lang = current_lang()
+        common.err(
+            _("rule coverage {percent} is below --min {minimum}").format(
+                percent=format_percent(total_coverage(coverage)[2], lang), minimum=format_percent(args.min, lang)
+            )
+        )
+    return common.EXIT_FAIL if low or any(not r.passed for r in results) else common.EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -130,7 +177,7 @@ def add_parsers(sub: Any) -> None:
         "--format",
         choices=["auto", *sorted(PROBLEM_REPORTERS)],
         default="auto",
-        help="text, json, github annotations; auto = github under GITHUB_ACTIONS, else text",
+        help="text, json, github annotations, summary (one line); auto = github under GITHUB_ACTIONS, else text",
     )
     v.add_argument("--strict", action="store_true", help="warnings fail too")
     v.add_argument(
@@ -167,6 +214,19 @@ def add_parsers(sub: Any) -> None:
         default="auto",
         help="text, json, junit (XML for CI test reports), github annotations; auto = github under "
         "GITHUB_ACTIONS, else text",
+    )
+    t.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also report which rules (and the catch-all) the examples exercise, per plan and in total; "
+        "uncovered rules listed as file:line",
+    )
+    t.add_argument(
+        "--min",
+        type=_percent_arg,
+        default=None,
+        metavar="N",
+        help="exit 1 when the total rule coverage is below N per cent (0-100); implies --coverage",
     )
     _lang_argument(t)
     t.set_defaults(func=cmd_test)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from ..routing.concern import Action, Decision
 from ..spec.vocabulary import KIND_WORDS, LAW_NAMES
 
 if TYPE_CHECKING:  # the examples runner loads only for beredskab test
-    from ..analysis.examples import ExampleResult
+    from ..analysis.examples import ExampleResult, PlanCoverage, RuleCoverage
 
 __all__ = [
     "DECISION_REPORTERS",
@@ -58,6 +59,17 @@ def _problems_text(
     return "\n".join(lines)
 
 
+def _problems_summary(
+    problems: Sequence[Problem], checked: int, *, lang: str = DEFAULT_LANG, paths: Sequence[str] = ()
+) -> str:
+    """The counts in one line, and the command that lists every problem (``paths``: what was checked)."""
+    text = _problems_text(problems, checked, lang=lang).splitlines()[-1]
+    if not problems:
+        return text
+    command = "beredskab validate " + " ".join(shlex.quote(p) for p in paths) if paths else "beredskab validate"
+    return problem_words(lang)("{summary}; every problem: {command}").format(summary=text, command=command)
+
+
 def _problems_json(problems: Sequence[Problem], checked: int, *, lang: str = DEFAULT_LANG) -> str:
     """Keys, codes, names and severities are the same in every language; message and hint follow ``validate``."""
     return json.dumps(
@@ -90,6 +102,7 @@ PROBLEM_REPORTERS: dict[str, Callable[..., str]] = {
     "text": _problems_text,
     "json": _problems_json,
     "github": _problems_github,
+    "summary": _problems_summary,
 }
 
 
@@ -138,7 +151,7 @@ def _decision_text(d: Decision, lang: str = DEFAULT_LANG, plan: Plan | None = No
 
     Steps by the plan's names, laws by their names, actor kinds in words; the ids are in the JSON."""
     _ = translator(lang, "route")
-    pad = max(len(_(label)) for label in ("NEXT:", "NOTIFY:", "WHY:", "LAW:", "SOURCE:", "PATH:"))
+    pad = max(len(_(label)) for label in ("NEXT:", "NOTIFY:", "WHY:", "LAW:", "SOURCE:", "PATH:", "TRIED:"))
 
     def label(text: str) -> str:
         return f"{_(text):<{pad + 1}}"
@@ -158,6 +171,10 @@ def _decision_text(d: Decision, lang: str = DEFAULT_LANG, plan: Plan | None = No
     out.append(label("PATH:") + course + "  " + _("(expected course if the concern is substantiated)"))
     for a in d.assumptions:
         out.append(f"{_('ASSUMED:')} {a}")
+    if d.trace is not None:
+        # route --explain: why each rule before the deciding one did not decide
+        tried = [t.text for t in d.trace] or [_("the deciding rule is the plan's first")]
+        out.append(label("TRIED:") + ("\n" + " " * (pad + 1)).join(tried))
     return "\n".join(out)
 
 
@@ -359,7 +376,56 @@ DIFF_REPORTERS: dict[str, Callable[[PlanDiff, Mapping[str, str], str], str]] = {
 # --- routing examples (beredskab test) ---------------------------------------------------
 
 
-def _results_text(results: Sequence[ExampleResult], verbose: bool) -> str:
+def _rule_coverage_words(r: RuleCoverage) -> str:
+    """What the examples did with one rule (a RuleCoverage), in the command's language."""
+    from ..analysis.examples import COVERED, UNCOVERED
+    from .common import words as _
+
+    if r.status == COVERED:
+        return _("exercised by {count} example(s)").format(count=r.examples)
+    if r.status == UNCOVERED:
+        return _("not exercised by any example")
+    if r.catch_all:
+        return _("never decides (the rules cover every concern); not counted")
+    return _("never decides (earlier rules take every concern it matches, see BK501); not counted")
+
+
+def _coverage_text(coverage: Sequence[PlanCoverage], verbose: bool) -> list[str]:
+    """The rule coverage block of the text report: a line per plan, the gaps (every rule with -v)."""
+    from .._problems import current_lang
+    from ..analysis.examples import COVERED, UNCOVERED, format_percent, total_coverage
+    from .common import words as _
+
+    lang = current_lang()
+    lines = [_("Rule coverage (rules that decide at least one example):")]
+    for c in coverage:
+        lines.append(
+            "  "
+            + _("{file}: {covered} of {counted} rules exercised ({percent})").format(
+                file=c.file, covered=c.covered, counted=c.counted, percent=format_percent(c.percent, lang)
+            )
+        )
+        for r in c.rules:
+            # without -v: the gaps, and rules that can never decide (a never-deciding catch-all is
+            # the usual, good state: the rules answer every concern)
+            if verbose or r.status == UNCOVERED or (r.status != COVERED and not r.catch_all):
+                lines.append(f"    {r.file}:{r.line}: {r.rule}: {_rule_coverage_words(r)}")
+    covered, counted, percent = total_coverage(coverage)
+    lines.append(
+        "  "
+        + _("total: {covered} of {counted} rules exercised ({percent})").format(
+            covered=covered, counted=counted, percent=format_percent(percent, lang)
+        )
+    )
+    return lines
+
+
+def _results_text(
+    results: Sequence[ExampleResult],
+    verbose: bool,
+    coverage: Sequence[PlanCoverage] | None = None,
+    minimum: float | None = None,
+) -> str:
     # in the command's language (cli.main sets it); the failures were made in it too
     from .common import words as _
 
@@ -374,13 +440,49 @@ def _results_text(results: Sequence[ExampleResult], verbose: bool) -> str:
         if r.decision is not None:
             lines.append("     " + _("decision: rules {rules}").format(rules=", ".join(r.decision.rules)))
             lines += [f"       {line}" for line in r.decision.explanation]
+    if coverage is not None:
+        lines += _coverage_text(coverage, verbose)
     failed = sum(not r.passed for r in results)
     lines.append(_("{passed} passed, {failed} failed").format(passed=len(results) - failed, failed=failed))
     return "\n".join(lines)
 
 
-def _results_json(results: Sequence[ExampleResult], verbose: bool) -> str:
+def _coverage_json(coverage: Sequence[PlanCoverage], minimum: float | None) -> dict[str, Any]:
+    from ..analysis.examples import below_minimum, total_coverage
+
+    covered, counted, percent = total_coverage(coverage)
+    return {
+        "covered": covered,
+        "counted": counted,
+        "percent": percent,
+        "minimum": minimum,
+        "below_minimum": minimum is not None and below_minimum(coverage, minimum),
+        "plans": [
+            {
+                "plan": c.plan,
+                "file": c.file,
+                "examples_file": c.examples_file,
+                "covered": c.covered,
+                "counted": c.counted,
+                "percent": c.percent,
+                "rules": [
+                    {"id": r.rule, "line": r.line, "col": r.col, "status": r.status, "examples": r.examples}
+                    for r in c.rules
+                ],
+            }
+            for c in coverage
+        ],
+    }
+
+
+def _results_json(
+    results: Sequence[ExampleResult],
+    verbose: bool,
+    coverage: Sequence[PlanCoverage] | None = None,
+    minimum: float | None = None,
+) -> str:
     failed = sum(not r.passed for r in results)
+    extra = {"coverage": _coverage_json(coverage, minimum)} if coverage is not None else {}
     return json.dumps(
         {
             "passed": len(results) - failed,
@@ -396,13 +498,69 @@ def _results_json(results: Sequence[ExampleResult], verbose: bool) -> str:
                 }
                 for r in results
             ],
+            **extra,
         },
         ensure_ascii=False,
         indent=2,
     )
 
 
-def _results_junit(results: Sequence[ExampleResult], verbose: bool) -> str:
+def _coverage_junit(root: Any, coverage: Sequence[PlanCoverage], minimum: float | None) -> tuple[int, int]:
+    """A testsuite per plan (a testcase per rule; uncovered and never-deciding ones skipped, with
+    the reason) and, with --min, one testcase that fails below it. Returns (tests, failures)."""
+    import xml.etree.ElementTree as ET
+
+    from .._problems import current_lang
+    from ..analysis.examples import COVERED, below_minimum, format_percent, total_coverage
+    from .common import words as _
+
+    lang = current_lang()
+    tests = failures = 0
+    for c in coverage:
+        skipped = len(c.rules) - c.covered
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=f"coverage {c.file}",
+            tests=str(len(c.rules)),
+            failures="0",
+            errors="0",
+            skipped=str(skipped),
+        )
+        props = ET.SubElement(suite, "properties")
+        for name, value in (("covered", c.covered), ("counted", c.counted), ("percent", c.percent)):
+            ET.SubElement(props, "property", name=name, value=str(value))
+        for r in c.rules:
+            case = ET.SubElement(
+                suite, "testcase", classname=f"coverage.{c.plan}", name=r.rule, file=r.file, line=str(r.line)
+            )
+            if r.status != COVERED:
+                ET.SubElement(case, "skipped", message=f"{r.status}: {_rule_coverage_words(r)}")
+        tests += len(c.rules)
+    if minimum is not None:
+        percent = total_coverage(coverage)[2]
+        suite = ET.SubElement(root, "testsuite", name="coverage", tests="1", errors="0")
+        case = ET.SubElement(
+            suite, "testcase", classname="coverage", name=f"coverage >= {format_percent(minimum, 'en')}"
+        )
+        low = below_minimum(coverage, minimum)
+        if low:
+            message = _("rule coverage {percent} is below --min {minimum}").format(
+                percent=format_percent(percent, lang), minimum=format_percent(minimum, lang)
+            )
+            ET.SubElement(case, "failure", message=message).text = message
+        suite.set("failures", str(int(low)))
+        tests += 1
+        failures += int(low)
+    return tests, failures
+
+
+def _results_junit(
+    results: Sequence[ExampleResult],
+    verbose: bool,
+    coverage: Sequence[PlanCoverage] | None = None,
+    minimum: float | None = None,
+) -> str:
     """JUnit XML (one testsuite per examples file), as CI systems show test results."""
     import xml.etree.ElementTree as ET
 
@@ -418,12 +576,18 @@ def _results_junit(results: Sequence[ExampleResult], verbose: bool) -> str:
             if not r.passed:
                 failure = ET.SubElement(case, "failure", message=r.failures[0] if r.failures else "failed")
                 failure.text = "\n".join(r.failures)
-    root.set("tests", str(len(results)))
-    root.set("failures", str(sum(not r.passed for r in results)))
+    tests, failures = _coverage_junit(root, coverage, minimum) if coverage is not None else (0, 0)
+    root.set("tests", str(len(results) + tests))
+    root.set("failures", str(sum(not r.passed for r in results) + failures))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-def _results_github(results: Sequence[ExampleResult], verbose: bool) -> str:
+def _results_github(
+    results: Sequence[ExampleResult],
+    verbose: bool,
+    coverage: Sequence[PlanCoverage] | None = None,
+    minimum: float | None = None,
+) -> str:
     lines = []
     for r in results:
         if not r.passed:
@@ -432,12 +596,20 @@ def _results_github(results: Sequence[ExampleResult], verbose: bool) -> str:
                 f"::error file={_gh_escape(r.file, True)},line={r.line},"
                 f"title={_gh_escape('beredskab test', True)}::{_gh_escape(message)}"
             )
+    for c in coverage or []:
+        for rule in c.uncovered:
+            message = f"{rule.rule}: {_rule_coverage_words(rule)}"
+            lines.append(
+                f"::warning file={_gh_escape(rule.file, True)},line={rule.line},"
+                f"title={_gh_escape('beredskab test --coverage', True)}::{_gh_escape(message)}"
+            )
     failed = sum(not r.passed for r in results)
     lines.append(f"::notice title=beredskab test::{len(results) - failed} passed, {failed} failed")
     return "\n".join(lines)
 
 
-TEST_REPORTERS: dict[str, Callable[[Sequence[ExampleResult], bool], str]] = {
+# reporter(results, verbose, coverage=None, minimum=None): coverage with --coverage
+TEST_REPORTERS: dict[str, Callable[..., str]] = {
     "text": _results_text,
     "json": _results_json,
     "junit": _results_junit,

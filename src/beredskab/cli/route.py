@@ -28,6 +28,8 @@ examples:
   beredskab route koege --acute --age 16 --format text
   beredskab route plans/kbh.yaml --step infohus_assessment --finding relevant=true --severity high --not-acute --age 30
   echo '{"acute": false, "age": 17, "received_at": "2026-11-23T20:00:00+01:00"}' | beredskab route herning --event -
+  beredskab route koege --not-acute --age 30 --reporter professional --explain --format text
+                       why the rules before the deciding one did not decide (the JSON's "trace")
 
   cat concerns.jsonl | beredskab route koege --events -     one Decision (or error) per line
 
@@ -143,12 +145,15 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         yield number, raw
 
 
-def _error_line(number: int, exc: ConcernError) -> dict[str, Any]:
-    problems = [{"field": p.field, "message": p.message, "suggestion": p.suggestion} for p in exc.problems]
+def _error_line(number: int, exc: ConcernError, lang: str) -> dict[str, Any]:
+    # the message speaks the command's language; keys, field names and the error code stay as they are
+    problems = [{"field": p.field, "message": p.text(lang), "suggestion": p.suggestion} for p in exc.problems]
     return {"line": number, "error": "invalid concern", "problems": problems}
 
 
-def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str, lang: str = DEFAULT_LANG) -> int:
+def route_events(
+    plan: Plan, stream: BinaryIO, out: TextIO, where: str, lang: str = DEFAULT_LANG, explain: bool = False
+) -> int:
     """Route every JSON line of ``stream``; one JSON line out per line in. Returns the bad lines."""
     bad = 0
     for number, raw in _lines(stream):
@@ -164,10 +169,12 @@ def route_events(plan: Plan, stream: BinaryIO, out: TextIO, where: str, lang: st
                 )
             # without its line break, a line cut short is reported on its own line, not the next
             event = read_event_json(raw.rstrip(b"\r\n"), where, first_line=number)
-            record: dict[str, Any] = plan.route(event, lang=lang).model_dump(mode="json", by_alias=True)
+            record: dict[str, Any] = plan.route(event, lang=lang, explain=explain).model_dump(
+                mode="json", by_alias=True
+            )
         except ConcernError as exc:
             bad += 1
-            record = _error_line(number, exc)
+            record = _error_line(number, exc, lang)
         out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         out.flush()  # a stream: each answer as soon as its line is read
     return bad
@@ -193,11 +200,11 @@ def cmd_route(args: argparse.Namespace) -> int:
             common.err(str(exc))
             return common.EXIT_USAGE
         if args.events == "-":
-            bad = route_events(plan, sys.stdin.buffer, sys.stdout, "stdin", args.lang)
+            bad = route_events(plan, sys.stdin.buffer, sys.stdout, "stdin", args.lang, args.explain)
         else:
             try:
                 with open_stream(args.events) as stream:
-                    bad = route_events(plan, stream, sys.stdout, args.events, args.lang)
+                    bad = route_events(plan, stream, sys.stdout, args.events, args.lang, args.explain)
             except BrokenPipeError:
                 raise  # the reader went away: main() says so
             except OSError as exc:
@@ -206,12 +213,12 @@ def cmd_route(args: argparse.Namespace) -> int:
         return common.EXIT_FAIL if bad else common.EXIT_OK
     try:
         plan = load_plan(resolve_plan_path(args.plan))
-        decision = plan.route(_event_from_args(args), lang=args.lang)
+        decision = plan.route(_event_from_args(args), lang=args.lang, explain=args.explain)
     except PlanError as exc:
         common.err(str(exc))
         return common.EXIT_USAGE
     except ConcernError as exc:
-        common.err(_("bad event: {error}").format(error=exc))
+        common.err(_("bad event: {error}").format(error=exc.text(args.lang)))
         return common.EXIT_USAGE
     print(DECISION_REPORTERS[args.format](decision, args.lang, plan))
     return common.EXIT_OK
@@ -251,5 +258,11 @@ def add_parser(sub: Any) -> None:
         default=DEFAULT_LANG,
         help="language of what the answer says to people: the explanation and assumptions, and every word of "
         "--format text (default da: Danish; en: English). Ids, JSON keys and times never change with it.",
+    )
+    r.add_argument(
+        "--explain",
+        action="store_true",
+        help="add the trace: every rule tried before the deciding one, in the plan's order, with the first part "
+        "of its condition that did not hold (JSON: trace; text: TRIED lines)",
     )
     r.set_defaults(func=cmd_route)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
-from .._errors import ConcernError, FieldProblem, suggest
+from .._errors import ConcernError, FieldProblem, Phrase, suggest
 from ..spec.vocabulary import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
 from ._fast import plain_init
 
@@ -24,6 +24,7 @@ __all__ = [
     "Decision",
     "Findings",
     "SourceRef",
+    "TraceStep",
     "concern_error",
     "parse_concern",
     "read_event_json",
@@ -62,6 +63,9 @@ class Findings(BaseModel):
 
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# the messages of the validators below are message ids of the ``concern`` domain too
+_NOT_ISO = "must be an ISO 8601 date-time with offset, e.g. 2026-11-23T10:00:00+01:00"
+_IMPLAUSIBLE_YEAR = "must be between the years 1970 and 2200"
 
 
 class Concern(BaseModel):
@@ -141,14 +145,14 @@ class Concern(BaseModel):
         # pydantic would read a number as a Unix timestamp; the contract asks for ISO 8601
         if isinstance(v, dt.datetime) or (isinstance(v, str) and _ISO_DATETIME.match(v)):
             return v
-        raise ValueError("must be an ISO 8601 date-time with offset, e.g. 2026-11-23T10:00:00+01:00")
+        raise ValueError(_NOT_ISO)
 
     @field_validator("received_at")
     @classmethod
     def _plausible_time(cls, v: dt.datetime) -> dt.datetime:
         # deadlines and next openings are computed from it: keep far from datetime's limits
         if not 1970 <= v.year <= 2200:
-            raise ValueError("must be between the years 1970 and 2200")
+            raise ValueError(_IMPLAUSIBLE_YEAR)
         return v
 
 
@@ -168,6 +172,78 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(keep) or "concern"
 
 
+# pydantic's errors for the contract's fields, by type: the message id, said with the
+# values of the error's context named (the format's limits and vocabularies, never the input)
+_PYDANTIC_WORDS: dict[str, str] = {
+    "bool_type": "input should be a valid boolean",
+    "bool_parsing": "input should be a valid boolean",
+    "int_type": "input should be a valid integer",
+    "int_parsing": "input should be a valid integer",
+    "int_from_float": "input should be a valid integer",
+    "greater_than_equal": "input should be greater than or equal to {ge}",
+    "less_than_equal": "input should be less than or equal to {le}",
+    "string_type": "input should be a valid string",
+    "string_too_short": "string should have at least {min_length} character(s)",
+    "string_too_long": "string should have at most {max_length} character(s)",
+    "model_type": "input should be an object",
+    "dict_type": "input should be an object",
+    "enum": "input should be {expected}",
+    "datetime_type": "input should be a valid date-time",
+    "datetime_parsing": "input should be a valid date-time: {error}",
+    "datetime_from_date_parsing": "input should be a valid date-time: {error}",
+    "none_required": "input should be null",
+}
+
+# what the date-time parser (speedate, in pydantic-core) says is wrong with a time
+_TIME_ERRORS = frozenset(
+    {
+        "input is too short",
+        "unexpected extra characters at the end of the input",
+        "invalid datetime separator, expected `T`, `t`, `_` or space",
+        "invalid date separator, expected `-`",
+        "invalid character in year",
+        "invalid character in month",
+        "invalid character in day",
+        "invalid time separator, expected `:`",
+        "invalid character in hour",
+        "invalid character in minute",
+        "invalid character in second",
+        "invalid character in second fraction",
+        "invalid timezone sign",
+        "invalid timezone hour",
+        "invalid timezone minute",
+        "timezone minute value is outside expected range of 0-59",
+        "timezone offset must be less than 24 hours",
+        "month value is outside expected range of 1-12",
+        "day value is outside expected range",
+        "hour value is outside expected range of 0-23",
+        "minute value is outside expected range of 0-59",
+        "second value is outside expected range of 0-59",
+        "second fraction value is more than 6 digits long",
+        "second fraction digits missing after `.`",
+        "millisecond fraction value is more than 3 digits long",
+    }
+)
+
+_UNKNOWN_FIELD = (
+    "an unknown field (its name is not shown); concerns carry facts only (no names, CPR numbers or "
+    "free text); allowed: {allowed}"
+)
+
+
+def _choices(expected: str) -> tuple[str, ...]:
+    """pydantic's ``'a', 'b' or 'c'`` as its values."""
+    return tuple(o.strip(" '") for o in expected.replace(" or ", ", ").split(","))
+
+
+def _one_of(options: tuple[str, ...]) -> dict[str, object]:
+    """The values of a list of allowed values: ``'a', 'b'`` and the last one, joined by the language's "or"."""
+    quoted = [repr(o) for o in options]
+    if len(quoted) < 2:
+        return {"expected": Phrase("{last}"), "last": "".join(quoted)}
+    return {"expected": Phrase("{first} or {last}"), "first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
 def _problem_of(err: Any) -> FieldProblem:
     loc = tuple(err["loc"])
     field = _field_name(loc)
@@ -179,25 +255,35 @@ def _problem_of(err: Any) -> FieldProblem:
         key = str(loc[-1])
         parent = "findings" if field.startswith("findings") else "concern"
         allowed = list(Findings.model_fields) if parent == "findings" else _CONCERN_FIELDS
-        return FieldProblem(
-            parent,
-            "an unknown field (its name is not shown); concerns carry facts only (no names, CPR numbers or "
-            f"free text); allowed: {', '.join(allowed)}",
-            suggest(key, allowed),
-        )
+        return FieldProblem.of(parent, _UNKNOWN_FIELD, suggest(key, allowed), allowed=", ".join(allowed))
     if etype == "missing":
-        return FieldProblem(field, "is required")
+        return FieldProblem.of(field, "is required")
     if etype == "timezone_aware":
-        return FieldProblem(field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)")
+        return FieldProblem.of(field, "needs a UTC offset, e.g. 2026-11-23T10:00:00+01:00 (naive times are ambiguous)")
     msg = str(err["msg"]).removeprefix("Value error, ")
+    english = msg[0].lower() + msg[1:]
     ctx = err.get("ctx") or {}
     guess = None
     given = err.get("input")
-    if etype == "enum" and "expected" in ctx and isinstance(given, str) and len(given) <= 64:
-        # only a short text can be a misspelling; anything else is never turned into text
-        options = [o.strip(" '") for o in str(ctx["expected"]).replace(" or ", ", ").split(",")]
-        guess = suggest(given, options)
-    return FieldProblem(field, msg[0].lower() + msg[1:], guess)
+    if etype == "value_error" and english in (_NOT_ISO, _IMPLAUSIBLE_YEAR):
+        return FieldProblem.of(field, english)
+    if etype == "enum" and "expected" in ctx:
+        options = _choices(str(ctx["expected"]))
+        if isinstance(given, str) and len(given) <= 64:
+            # only a short text can be a misspelling; anything else is never turned into text
+            guess = suggest(given, options)
+        return FieldProblem.of(field, "input should be {expected}", guess, english, **_one_of(options))
+    msgid = _PYDANTIC_WORDS.get(etype)
+    if msgid is None:
+        # a type of error the contract's fields do not give: said in general words, elsewhere than English
+        return FieldProblem.of(field, "is not a valid value for this field", None, english)
+    values: dict[str, object] = {k: v for k, v in ctx.items() if isinstance(v, int | str) and k != "error"}
+    if "{error}" in msgid:
+        detail = str(ctx.get("error", ""))
+        if detail not in _TIME_ERRORS:
+            msgid = "input should be a valid date-time"
+        values["error"] = Phrase(detail)
+    return FieldProblem.of(field, msgid, None, english, **values)
 
 
 def concern_error(exc: ValidationError) -> ConcernError:
@@ -282,6 +368,24 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+# what Python's JSON decoder says is wrong (its C scanner's words; 3.13 adds the trailing commas)
+_JSON_ERRORS = frozenset(
+    {
+        "Expecting value",
+        "Expecting property name enclosed in double quotes",
+        "Expecting ',' delimiter",
+        "Expecting ':' delimiter",
+        "Unterminated string starting at",
+        "Invalid control character at",
+        "Invalid \\escape",
+        "Invalid \\uXXXX escape",
+        "Extra data",
+        "Illegal trailing comma before end of object",
+        "Illegal trailing comma before end of array",
+    }
+)
+
+
 def read_event_json(
     data: bytes,
     where: str,
@@ -299,26 +403,60 @@ def read_event_json(
     """
     place = where if first_line is None else f"{where}:{first_line}"
     if len(data) > max_bytes:
-        raise ConcernError("event", f"{place}: {len(data)} bytes; an event is at most {max_bytes} bytes")
+        raise ConcernError.of(
+            "event",
+            "{place}: {size} bytes; an event is at most {limit} bytes",
+            place=place,
+            size=len(data),
+            limit=max_bytes,
+        )
     try:
         # utf-8-sig: Windows editors write a BOM
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConcernError(
-            "event", f"{place}: byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8"
+        raise ConcernError.of(
+            "event",
+            "{place}: byte {byte} at offset {offset} is not valid UTF-8",
+            place=place,
+            byte=f"0x{data[exc.start]:02x}",
+            offset=exc.start,
         ) from None
     if _json_depth_exceeds(raw, max_depth):
-        raise ConcernError("event", f"{place}: nested deeper than {max_depth} levels; a concern nests two")
+        raise ConcernError.of(
+            "event", "{place}: nested deeper than {limit} levels; a concern nests two", place=place, limit=max_depth
+        )
     try:
         return json.loads(raw, parse_int=_bounded_int, object_pairs_hook=_unique_keys)
     except _DuplicateKey as exc:
-        what = f"the field {exc.key!r}" if exc.key else "a field (its name is not shown)"
-        raise ConcernError("event", f"{place}: {what} appears twice in one object; give each field once") from None
+        if exc.key:
+            raise ConcernError.of(
+                "event",
+                "{place}: the field {key} appears twice in one object; give each field once",
+                place=place,
+                key=repr(exc.key),
+            ) from None
+        raise ConcernError.of(
+            "event",
+            "{place}: a field (its name is not shown) appears twice in one object; give each field once",
+            place=place,
+        ) from None
     except json.JSONDecodeError as exc:
         line = exc.lineno if first_line is None else first_line + exc.lineno - 1
-        raise ConcernError("event", f"{where}:{line}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        at = {"where": where, "line": line, "col": exc.colno}
+        if exc.msg in _JSON_ERRORS:
+            raise ConcernError.of(
+                "event", "{where}:{line}:{col}: not valid JSON: {detail}", **at, detail=Phrase(exc.msg)
+            ) from None
+        problem = FieldProblem.of(
+            "event",
+            "{where}:{line}:{col}: not valid JSON",
+            None,
+            f"{where}:{line}:{exc.colno}: not valid JSON: {exc.msg}",  # Danish without the decoder's English words
+            **at,
+        )
+        raise ConcernError("event", problem.message, problems=[problem]) from None
     except (RecursionError, ValueError):  # pragma: no cover - bounded above; never a traceback
-        raise ConcernError("event", f"{place}: cannot be read as JSON") from None
+        raise ConcernError.of("event", "{place}: cannot be read as JSON", place=place) from None
 
 
 def parse_concern(data: Concern | dict[str, Any]) -> Concern:
@@ -326,8 +464,11 @@ def parse_concern(data: Concern | dict[str, Any]) -> Concern:
     if isinstance(data, Concern):
         return data
     if not isinstance(data, dict):
-        raise ConcernError(
-            "concern", f"expected an object with fields {', '.join(_CONCERN_FIELDS)}, got {type(data).__name__}"
+        raise ConcernError.of(
+            "concern",
+            "expected an object with fields {fields}, got {type}",
+            fields=", ".join(_CONCERN_FIELDS),
+            type=type(data).__name__,
         )
     return Concern.model_validate(data)
 
@@ -397,6 +538,23 @@ class SourceRef(BaseModel):
     note: str | None = Field(default=None, description="What the text does not say, for an assumed rule.")
 
 
+class TraceStep(BaseModel):
+    """A rule tried before the deciding one, and why it did not decide (route --explain)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str = Field(description="The rule's id.")
+    condition: str = Field(
+        description="The first part of the rule's condition that did not hold, as the plan writes it "
+        "('when.age_band', 'when.all[1].findings.consent', 'when.any' when no alternative held)."
+    )
+    requires: list[str] = Field(
+        description="What that part asks for (the plan's values, e.g. ['under_18']); empty for 'any' and 'not'. "
+        "The concern's own values are never repeated."
+    )
+    text: str = Field(description="The same for people, in the language asked.")
+
+
 class Decision(BaseModel):
     """Who acts next, how to reach them, by when, and why."""
 
@@ -420,6 +578,11 @@ class Decision(BaseModel):
     plan_digest: str = Field(
         default="",
         description="sha256 of the plan's content as loaded ('sha256:<hex>'): ties a logged Decision to the exact plan.",
+    )
+    trace: list[TraceStep] | None = Field(
+        default=None,
+        description="Only with route(concern, explain=True) / route --explain: every rule tried before the deciding "
+        "one, in the plan's order, with the first part of its condition that did not hold; null otherwise.",
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..spec.model import Condition
-from .facts import TIME, children, dimension_of, iter_conditions, leaf_facts, read_keys
+from .facts import LEAVES, TIME, children, dimension_of, iter_conditions, leaf_facts, read_keys
 
 __all__ = [
     "MAX_EXPRESSION_DEPTH",
@@ -24,6 +24,7 @@ __all__ = [
     "compile_condition",
     "eval3",
     "expression_size",
+    "first_failure",
     "holds",
     "read_keys",
     "reads",
@@ -180,3 +181,39 @@ def admissible(cond: Condition, key: str, universe: Iterable[str]) -> frozenset[
     if inner is not None and inner.model_fields_set == {key}:
         result -= frozenset(getattr(inner, key) or [])
     return result
+
+
+# --- why a rule did not fire (route --explain) -------------------------------------------
+
+
+def _leaf_name(field: str, key: str) -> str:
+    """The condition key a fact test comes from, as the plan writes it (``findings.consent``)."""
+    if field in ("findings", "open"):
+        return f"{field}.{key.split('_', 1)[1]}"
+    return field
+
+
+def first_failure(cond: Condition, facts: Mapping[str, Any], path: str = "when") -> tuple[str, tuple[str, ...]] | None:
+    """The first part of ``cond`` that does not hold on complete ``facts``, or None when it holds.
+
+    Returns the part's place as the plan writes it (``when.age_band``, ``when.any``,
+    ``when.all[1].findings.consent``) and what it requires (the values the plan's condition
+    accepts there; for ``any`` and ``not``, nothing). The facts' own values are never
+    returned: a trace says what the rule asked for, not what the caller sent.
+    """
+    for leaf in LEAVES:
+        value = getattr(cond, leaf.field)
+        if value is None:
+            continue
+        for key, allowed in leaf.tests(value):
+            if facts.get(key) not in allowed:
+                return f"{path}.{_leaf_name(leaf.field, key)}", tuple(allowed)
+    for i, sub in enumerate(cond.all or ()):
+        failed = first_failure(sub, facts, f"{path}.all[{i}]")
+        if failed is not None:
+            return failed
+    if cond.any and not any(first_failure(sub, facts) is None for sub in cond.any):
+        return f"{path}.any", ()
+    if cond.not_ is not None and first_failure(cond.not_, facts) is None:
+        return f"{path}.not", ()
+    return None

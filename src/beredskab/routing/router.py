@@ -27,8 +27,8 @@ from ..spec.vocabulary import FINDINGS, LAW_NAMES, ActorKind, Channel, Reporter
 from ._engine import RuleEngine
 from ._fast import construct
 from .calendar import ZONE, CompiledSchedule, closed_all_day, deadline_at, last_closing, public_holiday_name
-from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef
-from .conditions import compile_condition, to_durable
+from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef, TraceStep
+from .conditions import compile_condition, first_failure, to_durable
 from .facts import HOLIDAY, finding_key, open_key, read_keys, tri, yes_no
 from .graph import RoutingGraph
 
@@ -71,6 +71,9 @@ class _CompiledAction:
 
 
 WRITTEN_CHANNELS = frozenset({Channel.EMAIL, Channel.WEB, Channel.POST})
+# the facts' yes/no/unknown as the plan writes them (``findings: {consent: true}``)
+_FACT_WORDS = {"yes": "true", "no": "false", "unknown": "null"}
+
 # the national ways in every municipality has (domain: national actors), offered when a plan
 # names no usable contact for whoever receives a non-acute concern: the hotline while it is
 # open, the police's non-emergency line otherwise
@@ -262,14 +265,43 @@ class CompiledPlan:
                 return i
         return len(self._conditions)
 
-    def route(self, concern: Concern, lang: str = DEFAULT_LANG) -> Decision:
+    def route(self, concern: Concern, lang: str = DEFAULT_LANG, explain: bool = False) -> Decision:
         _ = translator(lang, "decision")  # raises ValueError for a language beredskab does not speak
         self.check_step(concern)
         facts = self.facts(concern)
         index = self.engine.fire(facts)
         compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
         loc = concern.received_at.astimezone(ZONE)
-        return self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute), _, lang)
+        decision = self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute), _, lang)
+        if explain:
+            decision.__dict__["trace"] = self._trace(index, facts, _)
+        return decision
+
+    def _trace(self, index: int, facts: Facts, _: Translate) -> list[TraceStep]:
+        """Every rule before the deciding one, with the first part of its condition that did not hold.
+
+        Evaluated in plain Python on the same facts the engine fired on; a rule that holds
+        here but not in the engine would be a bug in one of them, and is said as such.
+        """
+        out: list[TraceStep] = []
+        for i, compiled in enumerate(self.rules[:index]):
+            failed = first_failure(self.plan.rules[i].when, facts)
+            where, requires = failed if failed is not None else ("when", ())
+            shown = [_FACT_WORDS.get(v, v) for v in requires]
+            if failed is None:  # pragma: no cover - the engine and the evaluator agree (tests/test_explain.py)
+                text = _("rule {rule}: its condition holds here, yet the engine passed it by").format(rule=compiled.id)
+            elif shown:
+                text = _("rule {rule}: {condition} asks for {values}").format(
+                    rule=compiled.id, condition=where, values=", ".join(shown)
+                )
+            elif where.endswith(".any"):
+                text = _("rule {rule}: none of the alternatives in {condition} holds").format(
+                    rule=compiled.id, condition=where
+                )
+            else:
+                text = _("rule {rule}: {condition} excludes this concern").format(rule=compiled.id, condition=where)
+            out.append(TraceStep(rule=compiled.id, condition=where, requires=shown, text=text))
+        return out
 
     def expected_path(self, start: str, facts: Facts) -> list[str]:
         """Steps expected from ``start`` to closure if the concern is substantiated.
@@ -435,6 +467,7 @@ class CompiledPlan:
                 "received_at": concern.received_at.astimezone(ZONE),
                 "assumptions": list(dict.fromkeys(say.assumptions)),
                 "plan_digest": self.digest,
+                "trace": None,
             },
         )
         return decision

@@ -279,7 +279,8 @@ def openapi() -> dict[str, Any]:
         "name": "lang",
         "in": "query",
         "required": False,
-        "description": "language of the Decision's explanation and assumptions (default da); ids never change",
+        "description": "language of the Decision's explanation and assumptions (default da), and, when given, "
+        "of the messages of a refused concern (English without it); ids, keys and error codes never change",
         "schema": {"type": "string", "enum": list(LANGS), "default": DEFAULT_LANG},
     }
     paths: dict[str, Any] = {
@@ -405,12 +406,13 @@ class _Refusal(Exception):
         self.headers = headers
 
 
-def _problems_of(exc: ConcernError) -> list[dict[str, Any]]:
-    return [{"field": p.field, "message": p.message, "suggestion": p.suggestion} for p in exc.problems]
+def _problems_of(exc: ConcernError, lang: str = "en") -> list[dict[str, Any]]:
+    return [{"field": p.field, "message": p.text(lang), "suggestion": p.suggestion} for p in exc.problems]
 
 
-def _invalid(exc: ConcernError, error: str = "invalid concern") -> dict[str, Any]:
-    return {"error": error, "problems": _problems_of(exc)}
+def _invalid(exc: ConcernError, error: str = "invalid concern", lang: str = "en") -> dict[str, Any]:
+    """The JSON of a refused concern; ``lang`` is the language of its messages only (keys and codes stay)."""
+    return {"error": error, "problems": _problems_of(exc, lang)}
 
 
 def _plan_problems(exc: PlanError) -> list[dict[str, Any]]:
@@ -442,17 +444,17 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _bad_body(exc: ConcernError) -> _Refusal:
-    return _Refusal(400, _invalid(exc, "the body cannot be read as JSON"))
+def _bad_body(exc: ConcernError, lang: str = "en") -> _Refusal:
+    return _Refusal(400, _invalid(exc, "the body cannot be read as JSON", lang))
 
 
-def _read_batch_json(data: bytes) -> Any:
+def _read_batch_json(data: bytes, lang: str = "en") -> Any:
     """A batch body as JSON: read as an event is, with the batch's bounds (its concerns are then
     checked one by one); the body nests two levels more than one concern."""
     try:
         return read_event_json(data, _WHERE, max_bytes=MAX_BATCH_BYTES, max_depth=MAX_EVENT_DEPTH + 2)
     except ConcernError as exc:
-        raise _bad_body(exc) from None
+        raise _bad_body(exc, lang) from None
 
 
 # --- the endpoints -----------------------------------------------------------------------
@@ -497,32 +499,39 @@ def _lang(request: Request) -> str:
     return lang
 
 
+def _error_lang(request: Request) -> str:
+    """The language of a bad concern's messages: ``?lang=`` when given, else English (as always)."""
+    return _lang(request) if "lang" in request.query_params else "en"
+
+
 async def route(request: Request) -> Response:
     plan = _plan(request)
-    lang = _lang(request)
+    lang, said = _lang(request), _error_lang(request)
     body = await _read_body(request, MAX_ROUTE_BYTES)
     try:
         event = read_event_json(body, _WHERE)
     except ConcernError as exc:
-        raise _bad_body(exc) from None
+        raise _bad_body(exc, said) from None
     try:
         decision = plan.route(event, lang=lang)  # on the loop thread: see the module's docstring
     except ConcernError as exc:
-        raise _Refusal(422, _invalid(exc)) from None
+        raise _Refusal(422, _invalid(exc, lang=said)) from None
     return Response(decision.model_dump_json(by_alias=True), media_type="application/json")
 
 
 async def route_batch(request: Request) -> Response:
     plan = _plan(request)  # taken once: a reload during the batch does not change its plan
-    lang = _lang(request)
-    data = _read_batch_json(await _read_body(request, MAX_BATCH_BYTES))
+    lang, said = _lang(request), _error_lang(request)
+    data = _read_batch_json(await _read_body(request, MAX_BATCH_BYTES), said)
     concerns = data.get("concerns") if isinstance(data, dict) else None
     if not isinstance(concerns, list) or set(data) != {"concerns"}:
-        problem = ConcernError("concerns", 'the body must be an object with one field, "concerns": a list of concerns')
-        raise _Refusal(422, _invalid(problem, "invalid batch"))
+        problem = ConcernError.of(
+            "concerns", 'the body must be an object with one field, "concerns": a list of concerns'
+        )
+        raise _Refusal(422, _invalid(problem, "invalid batch", said))
     if len(concerns) > MAX_BATCH:
-        problem = ConcernError("concerns", f"at most {MAX_BATCH} concerns in one batch")
-        raise _Refusal(422, _invalid(problem, "invalid batch"))
+        problem = ConcernError.of("concerns", "at most {limit} concerns in one batch", limit=MAX_BATCH)
+        raise _Refusal(422, _invalid(problem, "invalid batch", said))
     results: list[dict[str, Any]] = []
     for i, concern in enumerate(concerns):
         if i and i % _YIELD_EVERY == 0:
@@ -530,7 +539,7 @@ async def route_batch(request: Request) -> Response:
         try:
             results.append({"decision": plan.route(concern, lang=lang).model_dump(mode="json", by_alias=True)})
         except ConcernError as exc:
-            results.append(_invalid(exc))
+            results.append(_invalid(exc, lang=said))
         except Exception as exc:  # a bug of ours on one concern must not lose the others' answers
             _log_internal(exc, "route_batch")
             results.append({"error": "internal error", "problems": []})

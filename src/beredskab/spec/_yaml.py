@@ -42,6 +42,8 @@ class YamlDocument:
     data: Any
     value_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
+    """What reading found that does not reject the file (BK009: migrated from an older format)."""
 
     def position(self, path: PathT, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of ``path``, or of its nearest ancestor that exists."""

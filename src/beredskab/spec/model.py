@@ -655,6 +655,12 @@ class PlanSpec(_Strict):
         default_factory=dict,
         description="The municipality's plan for another topic, by topic (negative_social_control; BK708).",
     )
+    not_person_names: dict[Annotated[str, Field(min_length=1, max_length=200)], Text] = Field(
+        default_factory=dict,
+        description="Names BK905 (personal-name) took for a person's that are not one (a role, a place, a "
+        'building named after someone), each with the reason, e.g. {"Jens Baggesen": "the school\'s name"}. '
+        "Written as the check's message gives the name (case and spacing do not matter).",
+    )
 
 
 class Duty(_Strict):

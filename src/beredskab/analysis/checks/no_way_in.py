@@ -1,15 +1,19 @@
 """BK603 no-way-in: at some moment a concern has nobody in ``next`` with a contact usable then.
 
-A worried teacher or parent at intake, and the authority that hands a case to a new
-actor, must be able to reach someone: some action in ``next`` (or its ``on: closed``
-escalation, when its actor is closed) needs a contact usable at that moment. E-mail,
-web forms and post are usable at any time (read when the actor opens); a phone or a
-meeting only while its schedule (the contact's own, else the actor's) is open. Checked
-for every region of the decision space at ``intake`` and at every step where ``next``
-brings in an actor that did not perform that step, at every opening and closing of a
-year's ordinary weeks and holidays. Each deciding rule is reported once, with a witness concern
-(the most ordinary one: not acute where possible) that ``beredskab route`` answers; a
-warning, because the text may give no contact.
+A worried teacher, citizen or relative at intake must be able to reach someone: some
+action in ``next`` (or its ``on: closed`` escalation, when its actor is closed) needs a
+contact usable at that moment. E-mail, web forms and post are usable at any time (read
+when the actor opens); a phone or a meeting only while its schedule (the contact's own,
+else the actor's) is open. Checked for every region of the decision space at ``intake``
+whose reporter is a person (``professional``, ``citizen``, ``relative``), at every opening
+and closing of a year's ordinary weeks and holidays. A hand-over between authorities (the
+police handing a case to Infohus on a Sunday night, a concern the police or the hotline
+bring in) is no person at a door: the authorities reach each other by their own channels,
+and a hand-over is judged by its own rule, where it waits past a deadline (BK605) or the
+plan's promise (BK602). Each deciding rule is reported once, with a witness concern (the
+most ordinary one: not acute where possible) that ``beredskab route`` answers; a warning,
+because the text may give no contact (``route`` then offers the national ways in, marked
+as an assumption).
 
 Fix: add the contact the text gives, or an escalation ``on: closed`` to someone
 reachable then (the national hotline, the police), or let the rule's ``via`` include a
@@ -44,23 +48,22 @@ from typing import Any
 from ..._problems import Draft
 from ...routing.calendar import ZONE
 from ...spec.model import CatchAll, Rule
+from ...spec.vocabulary import Reporter
 from ..context import CheckContext
 from ..moments import moments_in_class
 from ..reach import Reach, reach
 from ..space import TIME
 
 CODE = "BK603"
+# who raises a concern as a person, at a door; the police and the hotline are authorities
+PEOPLE = frozenset({Reporter.PROFESSIONAL.value, Reporter.CITIZEN.value, Reporter.RELATIVE.value})
 MAX_REPORTED = 12
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
-    plan, compiled, space = ctx.plan, ctx.compiled, ctx.space
+    plan, compiled = ctx.plan, ctx.compiled
     if "intake" not in plan.steps:
         return
-    # who performs each step: a hand-over to one of them is the same hands carrying on
-    performers: dict[str, set[str]] = {}
-    for _, dst, attrs in compiled.graph.edges():
-        performers.setdefault(dst, set()).add(str(attrs["actor"]))
     # whether anyone is reachable depends only on who is open: one answer per rule and state
     cache: dict[tuple[int | None, tuple[bool, ...]], Reach] = {}
     reported: set[int | None] = set()  # one report per deciding rule: its fault, not each step's
@@ -72,14 +75,14 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         tc = region.assign.get(TIME)
         if region.owner in reported or (region.owner, tc) in reachable:
             continue
+        if region.assign.get("step", "intake") != "intake":
+            continue  # a hand-over between authorities: judged by BK605 and BK602
+        if region.assign.get("reporter", Reporter.CITIZEN.value) not in PEOPLE:
+            continue  # the police or the hotline bring a concern in: no person at a door
         rule: Rule | CatchAll = plan.catch_all if region.owner is None else plan.rules[region.owner]
-        steps = [region.assign["step"]] if "step" in region.assign else list(space.dims["step"])
-        newcomers = {a.actor for a in rule.next}
-        for step in sorted(steps, key=lambda s: s != "intake"):
+        for step in ["intake"]:
             if region.owner in reported:
                 break
-            if step != "intake" and newcomers <= performers.get(step, set()):
-                continue
             # who is open is all that matters here: one moment per open/closed state
             for moment in moments_in_class(ctx, tc, distinct_states=True):
                 key = (region.owner, moment.state)
