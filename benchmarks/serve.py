@@ -1,36 +1,54 @@
-"""The HTTP service's speed against direct ``Plan.route()`` calls, measured in one run.
+"""The HTTP service's throughput against in-process ``route`` + JSON, measured in one run with ``wrk``.
 
-Starts ``beredskab serve plans/`` as a separate process on a free loopback port (so the
-client and the server do not share one GIL), then sends a bounded number of concerns over
-keep-alive connections with httpx: sequentially, from a few concurrent client threads, and
-as batches. Prints requests per second and p50/p99 latency for each, the same for direct
-``plan.route()`` calls on the same concerns, and the ratios. No assertions.
+The load generator is Debian's ``wrk`` (C, epoll; one thread here), so the client is not
+the bottleneck as a Python client would be. If it is missing the script installs it with
+``apt-get install -y wrk`` when it can (root, apt-get present), else it says so and stops.
 
-    python benchmarks/serve.py                       # 2,000 requests, 4 clients, at most 60 s
-    python benchmarks/serve.py --requests 10000 --clients 8 --log-level info   # with the access log
+Measured, each for ``--seconds`` (default 4) after a short warm-up, only ever against
+127.0.0.1, with at most 32 connections:
+
+* in-process: ``plan.route(concern)`` + ``model_dump_json()`` per concern (the baseline for
+  single requests), and per batch of 100 what the batch endpoint does with it (route,
+  ``model_dump``, one ``json.dumps``): concerns per second, one thread;
+* ``beredskab serve plans/`` (one worker): single requests (``POST /v1/plans/{slug}/route``,
+  a mix of concerns over all plans) at 1, 8 and 32 connections, and batches of 100 at 1,
+  8 and 32 connections;
+* ``--workers 2``: the same at 8 and 32 connections;
+
+then the ratios the issue sets targets for: HTTP single at 8 connections >= 35 % of the
+in-process rate, batches of 100 >= 80 % (concerns per second), workers 2 >= 1.6x one worker.
+The server logs at warning (no access log line per request); ``--log-level info`` to
+measure with it.
+
+    python benchmarks/serve.py
+    python benchmarks/serve.py --seconds 8 --log-level info
+    python benchmarks/serve.py --http h11 --loop asyncio   # the pure-Python parser and loop
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 import beredskab
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "plans"
+BATCH = 100
+MAX_CONNECTIONS = 32
+MAX_SECONDS = 30
 
 
 def concerns(plans: dict[str, beredskab.Plan], n: int, seed: int = 7) -> list[tuple[str, dict[str, Any]]]:
@@ -59,153 +77,221 @@ def free_port() -> int:
         return port
 
 
-def server_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the server process has used, from /proc (Linux); nan elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def ensure_wrk() -> str | None:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: apt-get install -y wrk ...", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True, timeout=300, check=False)
+        return shutil.which("wrk")
+    return None
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+# --- in process ------------------------------------------------------------------------------
 
 
-def row(label: str, count: int, seconds: float, latencies: list[float]) -> tuple[float, float, float]:
-    rate = count / seconds if seconds else float("nan")
-    p50, p99 = pct(latencies, 0.50) * 1e6, pct(latencies, 0.99) * 1e6
-    print(f"  {label:<34} {count:>7} {rate:>11,.0f}/s   p50 {p50:>8,.0f} µs   p99 {p99:>8,.0f} µs")
-    return rate, p50, p99
+def in_process(plans: dict[str, beredskab.Plan], work: list[tuple[str, dict[str, Any]]], seconds: float) -> float:
+    """Concerns per second: route + the JSON of the answer, one by one."""
+    for slug, concern in work[:200]:
+        plans[slug].route(concern).model_dump_json()
+    done, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for slug, concern in work[:500]:
+            plans[slug].route(concern).model_dump_json(by_alias=True)
+        done += 500
+    return done / (time.perf_counter() - t0)
 
 
-def direct(plans: dict[str, beredskab.Plan], work: list[tuple[str, dict[str, Any]]]) -> tuple[float, float, float]:
-    for slug, concern in work[:200]:  # warm up: first routes compile lazily held state
-        plans[slug].route(concern)
-    latencies = []
-    t0 = time.perf_counter()
-    for slug, concern in work:
-        s = time.perf_counter()
-        plans[slug].route(concern)
-        latencies.append(time.perf_counter() - s)
-    return row("direct plan.route()", len(work), time.perf_counter() - t0, latencies)
-
-
-def one_client(base: str, work: list[tuple[str, dict[str, Any]]], deadline: float, out: list[float]) -> None:
-    with httpx.Client(base_url=base, timeout=10, trust_env=False) as client:  # keep-alive
-        for slug, concern in work:
-            if time.monotonic() > deadline:
-                return
-            s = time.perf_counter()
-            r = client.post(f"/plans/{slug}/route", json=concern)
-            out.append(time.perf_counter() - s)
-            if r.status_code != 200:
-                raise SystemExit(f"unexpected {r.status_code} from the server")
-
-
-def over_http(base: str, work: list[tuple[str, dict[str, Any]]], clients: int, deadline: float) -> tuple[float, ...]:
-    shares = [work[i::clients] for i in range(clients)]
-    results: list[list[float]] = [[] for _ in range(clients)]
-    threads = [
-        threading.Thread(target=one_client, args=(base, share, deadline, out))
-        for share, out in zip(shares, results, strict=True)
-    ]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - t0
-    latencies = [x for out in results for x in out]
-    label = "HTTP, 1 client (sequential)" if clients == 1 else f"HTTP, {clients} concurrent clients"
-    return row(label, len(latencies), seconds, latencies)
-
-
-def batches(base: str, work: list[tuple[str, dict[str, Any]]], size: int, deadline: float) -> None:
+def in_process_batches(
+    plans: dict[str, beredskab.Plan], work: list[tuple[str, dict[str, Any]]], seconds: float
+) -> float:
+    """Concerns per second, as the batch endpoint handles them: route, model_dump, one json.dumps per 100."""
     by_slug: dict[str, list[dict[str, Any]]] = {}
     for slug, concern in work:
         by_slug.setdefault(slug, []).append(concern)
-    latencies: list[float] = []
-    sent = 0
-    t0 = time.perf_counter()
-    with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
-        for slug, items in sorted(by_slug.items()):
-            for i in range(0, len(items), size):
-                if time.monotonic() > deadline:
+    chunks = [(slug, items[:BATCH]) for slug, items in sorted(by_slug.items()) if len(items) >= BATCH]
+    done, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for slug, items in chunks:
+            plan = plans[slug]
+            results = [{"decision": plan.route(c).model_dump(mode="json", by_alias=True)} for c in items]
+            json.dumps({"results": results}).encode()
+            done += len(items)
+    return done / (time.perf_counter() - t0)
+
+
+# --- over HTTP ---------------------------------------------------------------------------------
+
+
+def lua_script(requests: list[tuple[str, str]], folder: Path, name: str) -> Path:
+    """A wrk script that sends the given (path, JSON body) requests in turn."""
+    entries = ",\n".join(f"  {{{json.dumps(path)}, {lua_string(body)}}}" for path, body in requests)
+    text = f"""\
+local requests = {{
+{entries}
+}}
+local i = 0
+local headers = {{["Content-Type"] = "application/json"}}
+request = function()
+  i = i % #requests + 1
+  return wrk.format("POST", requests[i][1], headers, requests[i][2])
+end
+local bad = 0
+response = function(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+"""
+    path = folder / f"{name}.lua"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def lua_string(text: str) -> str:
+    # a long bracket string: no escapes needed for JSON
+    assert "]==]" not in text
+    return f"[==[{text}]==]"
+
+
+def start_server(workers: int, log_level: str, http: str, loop: str) -> tuple[subprocess.Popen[bytes], int, Path]:
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="beredskab-bench-", suffix=".log")[1])
+    cmd = [sys.executable, "-m", "beredskab", "serve", str(PLANS), "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--log-level", log_level, "--workers", str(workers), "--http", http, "--loop", loop]
+    cmd += ["--max-connections", "256"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited:\n{log.read_text(errors='replace')[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
                     break
-                chunk = items[i : i + size]
-                s = time.perf_counter()
-                r = client.post(f"/plans/{slug}/route:batch", json={"concerns": chunk})
-                latencies.append((time.perf_counter() - s) / len(chunk))
-                sent += len(chunk)
-                if r.status_code != 200:
-                    raise SystemExit(f"unexpected {r.status_code} from the server")
-    if latencies:
-        row(f"HTTP batches of {size} (per concern)", sent, time.perf_counter() - t0, latencies)
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise SystemExit("the server did not start within 30 s")
+    time.sleep(0.5 if workers == 1 else 2.0)  # every worker up (they accept as they come)
+    return proc, port, log
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--requests", type=int, default=2000, help="requests per HTTP phase (default 2000)")
-    ap.add_argument("--clients", type=int, default=4, help="concurrent client threads (default 4)")
-    ap.add_argument("--time-limit", type=float, default=60.0, help="seconds for the whole run at most (default 60)")
-    ap.add_argument("--log-level", default="warning", help="the server's; 'info' adds the access log (default warning)")
-    args = ap.parse_args()
-    deadline = time.monotonic() + args.time_limit
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def wrk(binary: str, port: int, script: Path, connections: int, seconds: float) -> dict[str, float]:
+    """One bounded wrk run: requests/s, p50 and p99 latency (ms), errors (non-2xx and socket errors)."""
+    assert 1 <= connections <= MAX_CONNECTIONS and 0 < seconds <= MAX_SECONDS
+    cmd = [binary, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s", "-s", str(script)]
+    cmd.append(f"http://127.0.0.1:{port}")
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def latency(q: str) -> float:
+        m = re.search(rf"^\s+{q}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m.group(1)) * _UNITS[m.group(2)] * 1000 if m else float("nan")
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        errors += sum(int(x) for x in m.groups())
+    return {"rate": rate, "p50": latency("50"), "p99": latency("99"), "errors": errors}
+
+
+def show(label: str, result: dict[str, float], per: int = 1) -> None:
+    concerns_rate = result["rate"] * per
+    extra = f" = {concerns_rate:>9,.0f} concerns/s" if per > 1 else ""
+    errors = f"   ERRORS {result['errors']:.0f}" if result["errors"] else ""
+    print(
+        f"  {label:<34} {result['rate']:>9,.0f} req/s{extra}   "
+        f"p50 {result['p50']:>7.2f} ms   p99 {result['p99']:>7.2f} ms{errors}",
+        flush=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=4.0, help=f"per measurement (at most {MAX_SECONDS})")
+    parser.add_argument("--log-level", default="warning", choices=["warning", "info"])
+    parser.add_argument("--http", default="auto", choices=["auto", "h11", "httptools"])
+    parser.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
+    args = parser.parse_args()
+    seconds = min(max(args.seconds, 1.0), MAX_SECONDS)
+
+    binary = ensure_wrk()
+    if binary is None:
+        print("skipped: wrk is not installed (apt-get install wrk) and could not be installed here")
+        return 0
 
     plans = beredskab.load_plans(PLANS)
-    work = concerns(plans, args.requests)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        cmd = [sys.executable, "-m", "beredskab", "serve", str(PLANS), "--port", str(port)]
-        cmd += ["--log-level", args.log_level]
-        server = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            with httpx.Client(base_url=base, timeout=2, trust_env=False) as probe:
-                while True:
-                    try:
-                        if probe.get("/healthz").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        if time.monotonic() > deadline or server.poll() is not None:
-                            log.seek(0)
-                            raise SystemExit(
-                                "the server did not start:\n" + log.read().decode(errors="replace")
-                            ) from None
-                    time.sleep(0.05)
-                for slug, concern in work[:200]:  # warm up the server's connections and code paths
-                    probe.post(f"/plans/{slug}/route", json=concern)
+    work = concerns(plans, 2000)
+    print(
+        f"{os.cpu_count()} CPUs; {seconds:g} s per measurement; server log level {args.log_level}; "
+        f"http {args.http}, loop {args.loop}; wrk -t1",
+        flush=True,
+    )
+    print("in process (one thread):", flush=True)
+    single_base = in_process(plans, work, seconds)
+    print(f"  {'route + model_dump_json':<34} {single_base:>9,.0f} concerns/s", flush=True)
+    batch_base = in_process_batches(plans, work, seconds)
+    print(f"  {'route + batch JSON (100 each)':<34} {batch_base:>9,.0f} concerns/s", flush=True)
 
-            print(
-                f"beredskab serve on {base} (log level {args.log_level}), {len(plans)} plans, Python {sys.version.split()[0]}"
-            )
-            print(f"  {'':<34} {'count':>7} {'rate':>13}")
-            d_rate, d50, _ = direct(plans, work)
-            cpu = server_cpu(server.pid)
-            s_rate, s50, _ = over_http(base, work, 1, deadline)
-            cpu_per_request = (server_cpu(server.pid) - cpu) / len(work)
-            c_rate, c50, _ = over_http(base, work, max(1, args.clients), deadline)
-            batches(base, work, 100, deadline)
-            print()
-            # where the time goes: the server's own CPU per request, the rest is the client and the wire
-            print(f"  server CPU per request (sequential): {cpu_per_request * 1e6:,.0f} µs")
-            print()
-            print(f"  HTTP p50 / direct p50, sequential:  {s50 / d50:,.1f}x")
-            print(f"  HTTP p50 / direct p50, concurrent:  {c50 / d50:,.1f}x")
-            print(f"  direct rate / HTTP rate, sequential: {d_rate / s_rate:,.1f}x")
-            print(f"  direct rate / HTTP rate, concurrent: {d_rate / c_rate:,.1f}x")
-            if time.monotonic() > deadline:
-                print(f"  (stopped at the time limit of {args.time_limit:.0f} s: counts above are what was sent)")
-        finally:
-            server.terminate()
+    with tempfile.TemporaryDirectory(prefix="beredskab-bench-") as tmp:
+        folder = Path(tmp)
+        singles = lua_script([(f"/v1/plans/{slug}/route", json.dumps(c)) for slug, c in work[:500]], folder, "single")
+        by_slug: dict[str, list[dict[str, Any]]] = {}
+        for slug, concern in work:
+            by_slug.setdefault(slug, []).append(concern)
+        batches = lua_script(
+            [
+                (f"/v1/plans/{slug}/route:batch", json.dumps({"concerns": items[:BATCH]}))
+                for slug, items in sorted(by_slug.items())
+                if len(items) >= BATCH
+            ],
+            folder,
+            "batch",
+        )
+        results: dict[tuple[int, str, int], dict[str, float]] = {}
+        for workers, conns in ((1, (1, 8, 32)), (2, (8, 32))):
+            proc, port, log = start_server(workers, args.log_level, args.http, args.loop)
             try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(10)
+                print(f"beredskab serve, {workers} worker(s):", flush=True)
+                wrk(binary, port, singles, 8, 1.0)  # warm-up
+                for c in conns:
+                    results[(workers, "single", c)] = r = wrk(binary, port, singles, c, seconds)
+                    show(f"single requests, {c} connection(s)", r)
+                for c in conns:
+                    results[(workers, "batch", c)] = r = wrk(binary, port, batches, c, seconds)
+                    show(f"batches of {BATCH}, {c} connection(s)", r, BATCH)
+            finally:
+                stop_server(proc)
+                log.unlink(missing_ok=True)
+
+    single8 = results[(1, "single", 8)]["rate"]
+    batch_best = max(results[(1, "batch", c)]["rate"] for c in (1, 8, 32)) * BATCH
+    batch8 = results[(1, "batch", 8)]["rate"] * BATCH
+    print("ratios (targets from issue 21):")
+    print(f"  HTTP single @8 / in-process route+JSON:       {single8 / single_base:6.1%}   (target >= 35 %)")
+    print(f"  HTTP batches of 100 @8 / in-process batch:    {batch8 / batch_base:6.1%}   (target >= 80 %)")
+    print(f"  HTTP batches of 100 best / in-process batch:  {batch_best / batch_base:6.1%}")
+    for kind, per in (("single", 1), ("batch", BATCH)):
+        for c in (8, 32):
+            one, two = results[(1, kind, c)]["rate"] * per, results[(2, kind, c)]["rate"] * per
+            print(f"  workers 2 / 1, {kind:<6} @{c:<2}:                {two / one:5.2f}x   (target >= 1.6x)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

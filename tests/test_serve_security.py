@@ -472,7 +472,8 @@ def test_content_length_with_chunked_is_refused_and_nothing_smuggled(server: Ser
         s.sendall(request)
         data, closed = _recv_all(s, time.monotonic() + 3.0)
     assert data.startswith(b"HTTP/1.1 400 "), data[:80]
-    assert b"content-length or transfer-encoding" in data
+    # refused by the app's RequestGuard (h11), or by httptools' parser before any app sees it
+    assert b"content-length or transfer-encoding" in data or b"Invalid HTTP request received." in data
     assert closed and data.count(b"HTTP/1.1 ") == 1, "the request after it was answered"
 
 
@@ -491,11 +492,15 @@ def test_the_access_log_names_the_route_never_the_path_or_query(server: Served) 
     with server.connect() as s:  # a method is any token the client likes
         s.sendall(f"{secret} /plans/koege HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n".encode())
         data, _ = _recv_all(s, time.monotonic() + 3.0)
-        assert data.startswith(b"HTTP/1.1 405 ")
-    server.wait_for(r'HTTP/1\.1" 405')  # the last request's line is in
+        # h11 hands it to the app (405, logged as OTHER); httptools' parser knows the methods
+        # and refuses it with 400 before any app sees it (uvicorn logs no method then)
+        assert data.startswith((b"HTTP/1.1 405 ", b"HTTP/1.1 400 "))
+        reached_the_app = data.startswith(b"HTTP/1.1 405 ")
+    server.wait_for(r'HTTP/1\.1" 405' if reached_the_app else r'"GET <no route> HTTP/1\.1" 404')
+    time.sleep(0.1)  # the last line is in
     log = server.output()[mark:]
     assert NAME not in log and CPR not in log and "cpr=" not in log and "?" not in log, log
-    assert '"OTHER /plans/{slug} HTTP/1.1" 405' in log
+    assert '"OTHER /plans/{slug} HTTP/1.1" 405' in log or not reached_the_app
     assert '"POST /plans/{slug}/route HTTP/1.1" 404' in log
     assert '"POST /plans/{slug}/route HTTP/1.1" 200' in log
     assert '"GET /plans/{slug} HTTP/1.1" 404' in log

@@ -9,7 +9,8 @@
 The names in ``__all__`` are the public API; the subpackages (``spec``, ``routing``,
 ``analysis``, ``audit``, ``cli``) are internal and may change. ``validate``, ``Report``,
 ``diff`` and ``PlanDiff`` load the analyses on first use, so that ``import beredskab``
-and routing stay fast.
+and routing stay fast; the plan format, the loader and routing load on first use of a
+name that needs them, so that ``beredskab --version`` and a command's ``--help`` stay fast.
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ from typing import Any as _Any
 
 from ._errors import BeredskabError, ConcernError, PlanError
 from ._problems import Problem, Severity
-from .loader import load_plan, load_plans
-from .plan import Plan
-from .routing.concern import Action, Concern, ContactPoint, Decision, Findings, SourceRef
-from .spec.vocabulary import ActorKind, Channel, LegalBasis, Reporter, Topic
 
 if _TYPE_CHECKING:
     from .analysis.validate import Report, validate
     from .audit.diff import diff
     from .audit.model import PlanDiff
+    from .loader import load_plan, load_plans
+    from .plan import Plan
+    from .routing.concern import Action, Concern, ContactPoint, Decision, Findings, SourceRef
+    from .spec.vocabulary import ActorKind, Channel, LegalBasis, Reporter, Topic
 
 __version__ = "0.1.0"
 
@@ -60,6 +61,20 @@ __all__ = [
 
 # name -> the module that defines it (PEP 562: imported on first use)
 _LAZY = {
+    "load_plan": "loader",
+    "load_plans": "loader",
+    "Plan": "plan",
+    "Action": "routing.concern",
+    "Concern": "routing.concern",
+    "ContactPoint": "routing.concern",
+    "Decision": "routing.concern",
+    "Findings": "routing.concern",
+    "SourceRef": "routing.concern",
+    "ActorKind": "spec.vocabulary",
+    "Channel": "spec.vocabulary",
+    "LegalBasis": "spec.vocabulary",
+    "Reporter": "spec.vocabulary",
+    "Topic": "spec.vocabulary",
     "validate": "analysis.validate",
     "Report": "analysis.validate",
     "diff": "audit.diff",
@@ -68,7 +83,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> _Any:
-    # the validation pipeline (checks, analyses, networkx) and the diff load on first use
+    # the plan format, loader and routing, the validation pipeline (checks, analyses,
+    # networkx) and the diff load on first use
     if name in _LAZY:
         import importlib
 

@@ -13,9 +13,6 @@ not, so a plan written today that is cited and assumed at once stays an error.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -196,6 +193,10 @@ def is_revision(text: str) -> bool:
 def _run_git_show(spec: str) -> tuple[int, bytes, bytes]:
     """``git show`` of one blob: exit code, at most ``MAX_BYTES + 1`` bytes of it, and the first
     line or so of git's complaint. Killed after :data:`GIT_TIMEOUT` seconds."""
+    import subprocess  # git revisions only: reading a plan file needs no processes (issue 21)
+    import tempfile
+    import threading
+
     # --end-of-options: whatever the caller wrote is a revision, never an option of git's
     # (``--output=FILE`` would write a file); --no-textconv: no filter the repository configures
     # runs on the blob
@@ -230,6 +231,8 @@ def _run_git_show(spec: str) -> tuple[int, bytes, bytes]:
 def read_revision(spec: str) -> _yaml.YamlDocument:
     """``REV:PATH`` read with ``git show`` (PATH as git reads it: from the repository's top, or
     from the working folder when it starts with ``./``), bounded and parsed like a file."""
+    import subprocess
+
     if spec.startswith("-"):
         raise _git_error(spec, _("a git revision cannot start with '-'; name a branch, tag or commit"))
     try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -17,10 +19,24 @@ from .._errors import BeredskabError
 from .._files import FileProblem, describe
 from .._i18n import DEFAULT_LANG
 from .._problems import problems_in
-from . import audit, common, init, migrate, plans, route, serve, views
+from . import common
 from .common import words as _
 
 __all__ = ["build_parser", "main"]
+
+# the modules that add the commands' parsers, in the order ``--help`` lists them, and the
+# commands each adds; a command's run loads only its own module (issue 21: ``route`` need
+# not import the service's asyncio, nor the views' and the audit's reporters)
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "route": ("route",),
+    "plans": ("validate", "test", "schema"),
+    "init": ("init",),
+    "migrate": ("migrate",),
+    "audit": ("diff",),
+    "views": ("compare", "graph", "card", "report"),
+    "serve": ("serve",),
+}
+_GROUP_OF = {command: group for group, commands in _GROUPS.items() for command in commands}
 
 _MAIN_EPILOG = """\
 examples:
@@ -38,7 +54,9 @@ difference; 2 bad event, plan, path, git revision or usage. 'beredskab COMMAND -
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command``, only that command's group of subcommands
+    (what parsing a call of that command needs: the rest is not imported)."""
     parser = argparse.ArgumentParser(
         prog="beredskab",
         # explicit line breaks: the raw formatter (kept for the epilog's examples) does not wrap
@@ -50,23 +68,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"beredskab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    route.add_parser(sub)
-    plans.add_parsers(sub)
-    init.add_parser(sub)
-    migrate.add_parser(sub)
-    audit.add_parsers(sub)
-    views.add_parsers(sub)
-    serve.add_parser(sub)
+    groups = _GROUPS if command is None else [_GROUP_OF[command]] if command in _GROUP_OF else []
+    for group in groups:
+        module = importlib.import_module(f".{group}", __name__)
+        add = getattr(module, "add_parsers", None) or module.add_parser
+        add(sub)
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The parser ``argv`` needs: a command's own (its name first), none for ``--version``
+    alone, the whole one (None) for anything else (``--help``, a typo, no command)."""
+    if argv and argv[0] in _GROUP_OF:
+        return argv[0]
+    if list(argv) == ["--version"]:
+        return ""  # argparse prints the version and exits before it looks for a command
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run ``beredskab ARGV`` (default: the process's own arguments); the exit code."""
+    from_command_line = argv is None
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(arguments))
+    args = parser.parse_args(arguments)
     # the command's messages and the problems the loader makes (a plan that cannot be read)
     # speak the command's language, the errors caught here included
     with problems_in(getattr(args, "lang", None) or DEFAULT_LANG):
-        return _run(args)
+        code = _run(args)
+    if from_command_line:
+        # the process ends now: the interpreter's last garbage collections need not walk
+        # every object the command built (pydantic's schemas, the plan), which exit frees
+        # anyway; that walk was a sixth of ``beredskab route`` (issue 21). Refcounting and
+        # atexit still run; only cycles go uncollected, and the process is ending.
+        gc.freeze()
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:

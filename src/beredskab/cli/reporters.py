@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 from .._i18n import DEFAULT_LANG, Translate, moment_words, translator
 from .._problems import Problem, Severity
 from .._problems import words as problem_words
-from ..audit.diff_words import DiffWords
-from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange
 from ..loader import is_revision
 from ..plan import Plan
 from ..routing.calendar import ZONE
 from ..routing.concern import Action, Decision
 from ..spec.vocabulary import KIND_WORDS, LAW_NAMES
 
-if TYPE_CHECKING:  # the examples runner loads only for beredskab test
+if TYPE_CHECKING:  # the examples runner loads only for beredskab test, the diff's words for diff
     from ..analysis.examples import ExampleResult, PlanCoverage, RuleCoverage
+    from ..audit.diff_words import DiffWords
+    from ..audit.model import ActionSummary, AnswerSummary, PlanDiff, StructuralChange
 
 __all__ = [
     "DECISION_REPORTERS",
@@ -264,6 +264,8 @@ def _routing_headline(d: PlanDiff, w: DiffWords) -> str:
 
 
 def _diff_text(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
+    from ..audit.diff_words import DiffWords  # only diff needs the diff's words
+
     w = DiffWords(lang)
     out = [f"{d.a.plan} ({d.a.source}) -> {d.b.plan} ({d.b.source}), {w(_COMPARED_BY[d.by])}"]
     if d.same:
@@ -291,6 +293,7 @@ def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_
     # drawn from them is written literally, as escaped text (md) or as a code span (code)
     from ..audit._templates import markdown_cell as md
     from ..audit._templates import markdown_code as code
+    from ..audit.diff_words import DiffWords  # only diff needs the diff's words
 
     w = DiffWords(lang)
     out = [f"### {code(d.a.plan)} → {code(d.b.plan)} ({w(_COMPARED_BY[d.by])})", ""]
@@ -345,6 +348,8 @@ def _repo_path(source: str) -> str:
 
 
 def _diff_github(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
+    from ..audit.diff_words import DiffWords  # only diff needs the diff's words
+
     w = DiffWords(lang)
     lines = []
     for c in d.structural:

@@ -18,17 +18,26 @@ __all__ = ["construct", "plain_init", "private_attr"]
 M = TypeVar("M", bound=BaseModel)
 
 
+# BaseModel's own slots, set through their descriptors: ``object.__setattr__`` would look
+# each name up on the class first (a KeyError here is a pydantic release that moved them)
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+_new = object.__new__
+
+
 def construct(cls: type[M], values: dict[str, Any]) -> M:
     """A model from values already checked at compile time, without re-validation.
 
     Equivalent to ``cls.model_construct(**values)`` for complete ``values`` (every field
     given) at a fraction of its cost, which matters on the routing hot path.
     """
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    obj: M = _new(cls)
+    _SET_DICT(obj, values)
+    _SET_FIELDS_SET(obj, set(values))
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
     return obj
 
 

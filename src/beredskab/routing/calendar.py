@@ -1,9 +1,12 @@
 """Time: opening hours, Danish public holidays, next openings and deadlines (Europe/Copenhagen).
 
 All local reasoning happens in Europe/Copenhagen (summer time included, via ``zoneinfo``
-and ``tzdata``). Public holidays come from the ``holidays`` library (Danish calendar;
-Store Bededag is not a holiday from 2024). A plan's own closing days (24 and 31
-December, Grundlovsdag afternoon...) are part of each schedule.
+and ``tzdata``). Public holidays are Denmark's (Helligdagsloven): fixed dates and days
+counted from Easter, computed here; Store Bededag is not a holiday from 2024. They are
+the days of the ``holidays`` library's Danish calendar, years 1771-2100 (a test compares
+the two), without importing it: ``import holidays`` loads every country and cost every
+command a tenth of a second (issue 21). A plan's own closing days (24 and 31 December,
+Grundlovsdag afternoon...) are part of each schedule.
 """
 
 from __future__ import annotations
@@ -24,11 +27,53 @@ _UTC = dt.UTC
 _MINUTE = dt.timedelta(minutes=1)
 
 
+# the years the ``holidays`` library gives Denmark's public holidays for (from the 1770
+# reform to its calendars' end): outside them no day is a holiday, as before (issue 21)
+_HOLIDAY_YEARS = range(1771, 2101)
+
+# the public holidays by their distance from Easter Sunday, in days
+_EASTER_HOLIDAYS = (
+    (-3, "Skærtorsdag"),
+    (-2, "Langfredag"),
+    (0, "Påskedag"),
+    (1, "Anden påskedag"),
+    (26, "Store bededag"),  # abolished from 2024 (Act no. 214 of 6 March 2023)
+    (39, "Kristi himmelfartsdag"),
+    (49, "Pinsedag"),
+    (50, "Anden pinsedag"),
+)
+_LAST_STORE_BEDEDAG = 2023
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
 @functools.lru_cache(maxsize=256)
 def _holidays_of_year(year: int) -> dict[dt.date, str]:
-    import holidays  # on first use: ``import beredskab`` need not pay for it
-
-    return dict(holidays.country_holidays("DK", years=year).items())
+    """Denmark's public holidays in ``year``, by date, with their Danish names."""
+    if year not in _HOLIDAY_YEARS:
+        return {}
+    easter = easter_sunday(year)
+    days = {dt.date(year, 1, 1): "Nytårsdag"}
+    for offset, name in _EASTER_HOLIDAYS:
+        if offset == 26 and year > _LAST_STORE_BEDEDAG:
+            continue
+        days[easter + dt.timedelta(days=offset)] = name
+    days[dt.date(year, 12, 25)] = "Juledag"
+    days[dt.date(year, 12, 26)] = "Anden juledag"
+    return days
 
 
 def public_holiday_name(day: dt.date) -> str | None:
@@ -61,6 +106,10 @@ def wall_moment(day: dt.date, minute: int) -> dt.datetime:
 
 
 _at = wall_moment
+
+# a plan has a handful of durations, read again on every deadline: parse each once
+# (a bad one is not remembered: it raises again)
+_parse_duration = functools.lru_cache(maxsize=1024)(parse_duration)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -115,6 +164,7 @@ class CompiledSchedule:
         )
         self.closed_on_holidays = spec.public_holidays == "closed"
         self._spans: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = {}
+        self._intervals: dict[dt.date, tuple[tuple[int, int], ...]] = {}
         closed: list[_ClosedDay] = []
         for cd in spec.closed_days:
             *year_part, month, day = (int(p) for p in cd.date.split("-"))  # [YYYY-]MM-DD
@@ -127,7 +177,16 @@ class CompiledSchedule:
         self._closed = tuple(closed)
 
     def intervals(self, day: dt.date) -> tuple[tuple[int, int], ...]:
-        """Open intervals (minutes after local midnight) on a local date."""
+        """Open intervals (minutes after local midnight) on a local date (remembered per day:
+        the analyses ask for the same days tens of thousands of times)."""
+        spans = self._intervals.get(day)
+        if spans is None:
+            if len(self._intervals) > 4096:  # bounded, as open_spans
+                self._intervals.clear()
+            spans = self._intervals[day] = self._day_intervals(day)
+        return spans
+
+    def _day_intervals(self, day: dt.date) -> tuple[tuple[int, int], ...]:
         if self.always:
             return ((0, 24 * 60),)
         if self.closed_on_holidays and is_public_holiday(day):
@@ -177,20 +236,29 @@ class CompiledSchedule:
     def is_open(self, moment: dt.datetime) -> bool:
         if self.always:
             return True
-        loc = local(moment)
+        loc = moment.astimezone(ZONE)
         return self.open_at(loc.date(), loc.hour * 60 + loc.minute)
 
     def open_at(self, day: dt.date, minute: int) -> bool:
         """Open at ``minute`` after local midnight on Copenhagen ``day`` (for callers that already converted)."""
-        return self.always or any(s <= minute < e for s, e in self.intervals(day))
+        if self.always:
+            return True
+        # a loop, not any(): the analyses ask this tens of thousands of times a validation
+        for s, e in self.intervals(day):  # noqa: SIM110
+            if s <= minute < e:
+                return True
+        return False
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """``moment`` itself when open then, else the start of the next open interval."""
-        if self.always or self.is_open(moment):
+        if self.always:
+            return moment
+        loc = moment.astimezone(ZONE)
+        day = loc.date()
+        if self.open_at(day, loc.hour * 60 + loc.minute):  # is_open, with the conversion kept
             return moment
         # compare real instants: in autumn's repeated hour the wall clock runs back
         now = _utc(moment)
-        day = local(moment).date()
         for _ in range(_MAX_SEARCH_DAYS):
             for start, _end in self.open_spans(day):
                 if start > now:
@@ -224,7 +292,7 @@ def add_duration(moment: dt.datetime, duration: str) -> dt.datetime:
 
     Hours are elapsed time; days and months keep the local time of day across summer time.
     """
-    unit, n = parse_duration(duration)
+    unit, n = _parse_duration(duration)
     if unit == "hours":
         # in UTC: ``+`` on a Copenhagen datetime would keep the wall clock across summer time
         return local(_utc(moment) + dt.timedelta(hours=n))
@@ -253,8 +321,10 @@ def deadline_at(
     None where a ``by_severity`` deadline grades no time for that severity. The router's
     ``act_by`` and the deadline check (BK605) both count with this.
     """
-    graded: dict[str, str] = {str(k): v for k, v in (deadline.by_severity or {}).items()}
-    duration = deadline.within if deadline.within is not None else graded.get(severity)
+    duration = deadline.within
+    if duration is None:
+        # the grade for ``severity`` (high, medium, low, unknown), compared as text as before
+        duration = next((v for k, v in (deadline.by_severity or {}).items() if str(k) == severity), None)
     if duration is None:
         return None
     if deadline.clock == "opening_hours":
@@ -283,7 +353,7 @@ def last_closing(schedule: CompiledSchedule, moment: dt.datetime) -> dt.datetime
 
 def duration_minutes(duration: str) -> int:
     """Length of an hours duration (``PT<n>H``) in minutes, for opening-hours clocks."""
-    unit, n = parse_duration(duration)
+    unit, n = _parse_duration(duration)
     if unit != "hours":
         raise ValueError("an opening-hours deadline is given in hours (PT<n>H)")
     return n * 60

@@ -43,6 +43,8 @@ SUBSTANTIATED: dict[str, str] = {
     "ready_to_act": "false",
 }
 Facts = dict[str, Any]
+_UTC = dt.UTC
+_TRI = {value: tri(value) for value in (True, False, None)}  # a finding as a fact
 
 
 # --- compiled actions -----------------------------------------------------------------
@@ -80,7 +82,7 @@ _FACT_WORDS = {"yes": "true", "no": "false", "unknown": "null"}
 WAY_IN_OPEN, WAY_IN_ALWAYS = "national_hotline", "police_114"
 # reporters who hand a concern over between authorities, by their own channels: the way in
 # is for a worried person (an employee, a citizen, a relative)
-_AUTHORITIES = frozenset({Reporter.POLICE, Reporter.HOTLINE})
+_AUTHORITIES = frozenset({Reporter.POLICE.value, Reporter.HOTLINE.value})  # as facts (str)
 
 
 Said = tuple[str, tuple[tuple[str, str], ...]]
@@ -104,6 +106,9 @@ class _CompiledRule:
     notify: tuple[_CompiledAction, ...]
     source: SourceRef
     assumptions: tuple[Said, ...]
+    # someone in ``next`` is reachable whatever the time (a written contact, or the line
+    # manager) and no stand-in can take its place in the check: the way in is never needed
+    always_reachable: bool = False
 
 
 def plan_digest(plan: PlanSpec) -> str:
@@ -157,7 +162,13 @@ class CompiledPlan:
         self._path_key = operator.itemgetter(*path_keys)
         self.engine = RuleEngine(self.slug, [to_durable(r.when) for r in plan.rules])
         self._paths: dict[tuple[Any, ...], list[str]] = {}
-        self._said: dict[tuple[str, str], tuple[str, ...]] = {}  # (rule id, lang): its assumptions, rendered
+        # what a decision says that does not depend on the concern, rendered once per language
+        # (routing is a hot path): (rule id, lang) -> its first explanation lines and its assumptions
+        self._said: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._notices: dict[tuple[str, bool, str], tuple[str, ...]] = {}  # (reporter, child, lang) -> lines
+        self._texts: dict[tuple[str, str], str] = {}  # (lang, message id) -> the translated message
+        self._openings: dict[tuple[str, dt.date], _Openings] = {}  # (schedule id, local day)
+        self._moments: dict[tuple[str, dt.datetime], str] = {}  # (lang, Copenhagen time) -> its words
 
     @functools.cached_property
     def graph(self) -> RoutingGraph:
@@ -214,8 +225,14 @@ class CompiledPlan:
                 assumptions.append(
                     _said("legal basis {law} ({id}): {note}", law=law, id=basis.value, note=declared.note)
                 )
+        stand_ins = {e.spec.actor for a in nxt for e in a.escalations_closed}
+        by_actor = {a.spec.actor: a for a in nxt}
+        always = any(
+            aid not in stand_ins and (a.actor.kind is ActorKind.LINE_MANAGER or any(s is None for s in a.answered_on))
+            for aid, a in by_actor.items()
+        )
         # an actor or schedule shared by several actions is listed once
-        return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)))
+        return _CompiledRule(rid, rule, nxt, notify, source, tuple(dict.fromkeys(assumptions)), always)
 
     # -- routing
 
@@ -228,26 +245,32 @@ class CompiledPlan:
         Only schedules and findings some condition mentions are computed: the facts go to
         durable-rules as JSON on every route.
         """
-        at = concern.received_at
-        loc = at.astimezone(ZONE)
+        loc = concern.received_at.astimezone(ZONE)
+        return self._facts(concern, loc, (loc.date(), loc.hour * 60 + loc.minute), {})
+
+    def _facts(self, concern: Concern, loc: dt.datetime, when: tuple[dt.date, int], opened: dict[str, bool]) -> Facts:
+        """:meth:`facts` at Copenhagen ``loc`` (``when``: its day and minute); records in ``opened``
+        whether each schedule the rules read is open then."""
         f = concern.findings
+        severity = concern.severity
+        age = concern.age
+        # ``_value_``: an enum member's ``.value`` is a Python-level property, read on every route
         facts: Facts = {
             "acute": "yes" if concern.acute else "no",
-            "band": self.unknown_band if concern.age is None else self._band_by_age[concern.age],
-            "reporter": concern.reporter.value,
+            "band": self.unknown_band if age is None else self._band_by_age[age],
+            "reporter": concern.reporter._value_,
             "step": concern.step,
-            "topic": concern.topic.value,
-            "severity": concern.severity.value if concern.severity else "none",
+            "topic": concern.topic._value_,
+            "severity": severity._value_ if severity else "none",
         }
+        established = f.__dict__  # the findings' values (pydantic keeps its fields there)
         for key, name in self._finding_keys:
-            facts[key] = tri(getattr(f, name))
-        if self._schedule_keys:
-            day = loc.date()
-            minute = loc.hour * 60 + loc.minute
-            for key, sched in self._schedule_keys:
-                facts[key] = yes_no(sched.open_at(day, minute))
+            facts[key] = _TRI[established[name]]
+        for key, sched in self._schedule_keys:
+            is_open = opened[sched.id] = sched.open_at(*when)
+            facts[key] = "yes" if is_open else "no"
         if self._uses_holiday:
-            facts[HOLIDAY] = yes_no(public_holiday_name(loc.date()) is not None)
+            facts[HOLIDAY] = yes_no(public_holiday_name(when[0]) is not None)
         return facts
 
     def check_step(self, concern: Concern) -> None:
@@ -267,12 +290,18 @@ class CompiledPlan:
 
     def route(self, concern: Concern, lang: str = DEFAULT_LANG, explain: bool = False) -> Decision:
         _ = translator(lang, "decision")  # raises ValueError for a language beredskab does not speak
-        self.check_step(concern)
-        facts = self.facts(concern)
+        if concern.step not in self.steps:
+            self.check_step(concern)
+        # every time of a Decision in Copenhagen's offset, whatever offset the caller used
+        loc = concern.received_at.astimezone(ZONE)
+        when = (loc.date(), loc.hour * 60 + loc.minute)
+        opened: dict[str, bool] = {}  # schedule id -> open at ``when``, each asked once per route
+        facts = self._facts(concern, loc, when, opened)
         index = self.engine.fire(facts)
         compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
-        loc = concern.received_at.astimezone(ZONE)
-        decision = self._decide(concern, compiled, facts, (loc.date(), loc.hour * 60 + loc.minute), _, lang)
+        lines, assumptions = self._rule_texts(compiled, lang, _)
+        say = _Saying(_, lang, when, list(assumptions), loc, opened, self._texts, self._moments, list(lines))
+        decision = self._decide(concern, compiled, facts, say)
         if explain:
             decision.__dict__["trace"] = self._trace(index, facts, _)
         return decision
@@ -339,19 +368,23 @@ class CompiledPlan:
         return list(path)
 
     def _action(self, act: _CompiledAction, concern: Concern, role: str, say: _Saying) -> Action:
-        # every time of a Decision in Copenhagen's offset, whatever offset the caller used
-        at = concern.received_at.astimezone(ZONE)
-        available = at if act.schedule.open_at(*say.when) else act.schedule.next_opening(at)
-        if available is None:  # pragma: no cover - a schedule with hours always reopens
+        at = say.at
+        if say.is_open(act.schedule):
             available = at
-        elif available != at:
-            say.line(
-                "{name} is closed at {at}; it can act from {available}.",
-                name=act.actor.name,
-                at=say.moment(at),
-                available=say.moment(available),
-            )
-        act_by = self._deadline(act, concern)
+        else:
+            opening = self._next_opening(act.schedule, at)
+            if opening is None:  # pragma: no cover - a schedule with hours always reopens
+                available = at
+            else:
+                available = opening
+                if available != at:
+                    say.line(
+                        "{name} is closed at {at}; it can act from {available}.",
+                        name=act.actor.name,
+                        at=say.moment(at),
+                        available=say.moment(available),
+                    )
+        act_by = None if act.spec.deadline is None else self._deadline(act, concern)
         if act_by is not None:
             act_by = act_by.astimezone(ZONE)
             if act_by < available:
@@ -375,15 +408,20 @@ class CompiledPlan:
                     )
             if act.spec.deadline is not None and act.spec.deadline.assumed:
                 say.assume("deadline for {name}: {note}", name=act.actor.name, note=act.spec.deadline.note)
-        notes = [
-            EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
-            for aid, name in act.escalations_deadline
-        ]
+        notes = (
+            [
+                EscalationNote.model_construct(on="deadline_passed", actor=aid, name=name, from_=act_by)
+                for aid, name in act.escalations_deadline
+            ]
+            if act.escalations_deadline
+            else []
+        )
+        spec = act.spec
         action: Action = construct(
             Action,
             {
-                "step": act.spec.step,
-                "actor": act.spec.actor,
+                "step": spec.step,
+                "actor": spec.actor,
                 "name": act.actor.name,
                 "kind": act.actor.kind,
                 "contacts": list(act.contacts),
@@ -395,6 +433,17 @@ class CompiledPlan:
         )
         return action
 
+    def _next_opening(self, schedule: CompiledSchedule, at: dt.datetime) -> dt.datetime | None:
+        """``schedule.next_opening(at)`` for a Copenhagen ``at`` when the schedule is closed, remembered
+        per schedule and day: the day's openings, and the first opening after them."""
+        key = (schedule.id, at.date())
+        openings = self._openings.get(key)
+        if openings is None:
+            if len(self._openings) > 4096:  # bounded: a long-running service sees every day once
+                self._openings.clear()
+            openings = self._openings[key] = _Openings(schedule, at.date())
+        return openings.after(at)
+
     def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
         if act.spec.deadline is None:
             return None
@@ -402,12 +451,14 @@ class CompiledPlan:
         return deadline_at(act.spec.deadline, act.schedule, concern.received_at, severity)
 
     def _actions(self, items: tuple[_CompiledAction, ...], concern: Concern, say: _Saying) -> list[Action]:
+        if not items:
+            return []
         out = [self._action(a, concern, "primary", say) for a in items]
         for a in items:
-            if a.escalations_closed and not a.schedule.open_at(*say.when):
+            if a.escalations_closed and not say.is_open(a.schedule):
                 for esc in a.escalations_closed:
                     out.append(self._action(esc, concern, "escalation", say))
-                    if esc.schedule.open_at(*say.when):
+                    if say.is_open(esc.schedule):
                         say.line(
                             "{closed} is closed now: {other} takes the concern meanwhile.",
                             closed=a.actor.name,
@@ -421,36 +472,19 @@ class CompiledPlan:
                         )
         return out
 
-    def _decide(
-        self,
-        concern: Concern,
-        compiled: _CompiledRule,
-        facts: Facts,
-        when: tuple[dt.date, int],
-        _: Translate,
-        lang: str,
-    ) -> Decision:
+    def _decide(self, concern: Concern, compiled: _CompiledRule, facts: Facts, say: _Saying) -> Decision:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
-        say = _Saying(_, lang, when, list(self._assumption_texts(compiled, lang, _)))
-        if is_catch_all:
-            say.line("No rule of the plan covers this concern; the plan's catch-all answers it.")
-        say.lines.append(rule.explanation)  # the plan's own words
-        if is_catch_all:
-            say.line("Decided by the plan's catch-all ({section}).", section=_section(rule, _))
-        else:
-            say.line("Decided by rule {rule} ({section}).", rule=compiled.id, section=_section(rule, _))
         nxt = self._actions(compiled.next, concern, say)
         notify = self._actions(compiled.notify, concern, say)
         path = self.expected_path(nxt[0].step, facts)
-        if (
-            not concern.acute
-            and concern.step == "intake"
-            and concern.reporter not in _AUTHORITIES
-            and not self._reachable(compiled, nxt, when)
-        ):
-            nxt.append(self._way_in(compiled, concern, say))
         if not concern.acute and concern.step == "intake":
+            if (
+                facts["reporter"] not in _AUTHORITIES
+                and not compiled.always_reachable
+                and not self._reachable(compiled, nxt, say)
+            ):
+                nxt.append(self._way_in(compiled, concern, say))
             self._reporter_notice(concern, say)
         decision: Decision = construct(
             Decision,
@@ -464,36 +498,58 @@ class CompiledPlan:
                 "path": path,
                 "explanation": say.lines,
                 "catch_all": is_catch_all,
-                "received_at": concern.received_at.astimezone(ZONE),
-                "assumptions": list(dict.fromkeys(say.assumptions)),
+                "received_at": say.at,
+                "assumptions": list(dict.fromkeys(say.assumptions)) if say.assumptions else [],
                 "plan_digest": self.digest,
                 "trace": None,
             },
         )
         return decision
 
-    def _assumption_texts(self, compiled: _CompiledRule, lang: str, _: Translate) -> tuple[str, ...]:
-        """A rule's own assumptions in ``lang``, rendered once (routing is a hot path)."""
+    def _rule_texts(self, compiled: _CompiledRule, lang: str, _: Translate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A rule's first explanation lines and its own assumptions in ``lang``, rendered once."""
         key = (compiled.id, lang)
         texts = self._said.get(key)
         if texts is None:
-            texts = self._said[key] = tuple(_say(a, _) for a in compiled.assumptions)
+            rule = compiled.rule
+            lines: list[str] = []
+            if compiled.id == CATCH_ALL_ID:
+                lines.append(_("No rule of the plan covers this concern; the plan's catch-all answers it."))
+            lines.append(rule.explanation)  # the plan's own words
+            if compiled.id == CATCH_ALL_ID:
+                lines.append(_("Decided by the plan's catch-all ({section}).").format(section=_section(rule, _)))
+            else:
+                lines.append(
+                    _("Decided by rule {rule} ({section}).").format(rule=compiled.id, section=_section(rule, _))
+                )
+            texts = self._said[key] = (tuple(lines), tuple(_say(a, _) for a in compiled.assumptions))
         return texts
 
-    def _reachable(self, compiled: _CompiledRule, nxt: list[Action], when: tuple[dt.date, int]) -> bool:
+    def _reachable(self, compiled: _CompiledRule, nxt: list[Action], say: _Saying) -> bool:
         """Whether the worried person can reach anyone in ``nxt`` to act, now or when they open."""
         by_actor = {a.spec.actor: a for a in compiled.next}
         for a in compiled.next:
-            if not a.schedule.open_at(*when):
+            if not say.is_open(a.schedule):
                 by_actor.update((e.spec.actor, e) for e in a.escalations_closed)
         return any(by_actor[action.actor].reachable(action.available_from) for action in nxt)
 
     def _reporter_notice(self, concern: Concern, say: _Saying) -> None:
         """What the national rules mean for the one who raises the concern: an underretning, anonymity."""
-        rules = self.reporting.get(str(concern.reporter))  # type: ignore[call-overload]
+        reporter = concern.reporter._value_
+        child = concern.age is not None and concern.age < 18
+        key = (reporter, child, say.lang)
+        lines = self._notices.get(key)
+        if lines is None:
+            notice = _Saying(say._, say.lang, say.when, [], say.at, {}, self._texts, self._moments)
+            self._notice(reporter, child, notice)
+            lines = self._notices[key] = tuple(notice.lines)
+        say.lines.extend(lines)
+
+    def _notice(self, reporter: str, child: bool, say: _Saying) -> None:
+        """:meth:`_reporter_notice`'s lines, which depend on the reporter, the child and the language only."""
+        rules = self.reporting.get(reporter)  # type: ignore[call-overload]
         if rules is None:
             return  # the police or the hotline hand a concern on; they are told nothing here
-        child = concern.age is not None and concern.age < 18
         if child:
             assessment = self.duties.underretning_assessment
             hours = parse_duration(assessment.within or "PT24H")[1]
@@ -517,7 +573,7 @@ class CompiledPlan:
     def _way_in(self, compiled: _CompiledRule, concern: Concern, say: _Saying) -> Action:
         """The national way in offered where the plan names no usable contact (an assumption, said so)."""
         hotline, police = self._ways_in
-        chosen = hotline if hotline.schedule.open_at(*say.when) else police
+        chosen = hotline if say.is_open(hotline.schedule) else police
         action = self._action(chosen, concern, "way_in", say)
         receivers = ", ".join(dict.fromkeys(a.actor.name for a in compiled.next))
         say.line(
@@ -556,7 +612,7 @@ def _section(rule: Rule | CatchAll, _: Translate) -> str:
     return rule.source.section if rule.source else _("assumed, not in the plan text")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Saying:
     """What one decision says to people, in one language: its explanation lines and assumptions."""
 
@@ -564,13 +620,67 @@ class _Saying:
     lang: str
     when: tuple[dt.date, int]
     assumptions: list[str]
+    at: dt.datetime  # received_at in Copenhagen time; ``when`` is its day and minute
+    opened: dict[str, bool]  # schedule id -> open at ``when``, filled as asked
+    texts: dict[tuple[str, str], str]  # (lang, message id) -> translated, shared by the plan's routes
+    moments: dict[tuple[str, dt.datetime], str]  # (lang, Copenhagen time) -> its words, shared likewise
     lines: list[str] = field(default_factory=list)
+    _at_words: str | None = None
 
     def line(self, msgid: str, **values: str) -> None:
-        self.lines.append(self._(msgid).format(**values))
+        key = (self.lang, msgid)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = self._(msgid)
+        self.lines.append(text.format(**values))
 
     def assume(self, msgid: str, **values: str | None) -> None:
         self.assumptions.append(_say(_said(msgid, **values), self._))
 
+    def is_open(self, schedule: CompiledSchedule) -> bool:
+        """Whether ``schedule`` is open at ``when``, asked of the schedule once per route."""
+        is_open = self.opened.get(schedule.id)
+        if is_open is None:
+            is_open = self.opened[schedule.id] = schedule.open_at(*self.when)
+        return is_open
+
     def moment(self, at: dt.datetime) -> str:
-        return moment_words(at.astimezone(ZONE), self.lang)
+        if at is self.at:  # said of received_at in most lines that name a time
+            if self._at_words is None:
+                self._at_words = moment_words(at, self.lang)
+            return self._at_words
+        # the other times are openings, closings and deadlines: few, and said again and again
+        loc = at.astimezone(ZONE)
+        key = (self.lang, loc)
+        words = self.moments.get(key)
+        if words is None:
+            if len(self.moments) > 4096:
+                self.moments.clear()
+            words = self.moments[key] = moment_words(loc, self.lang)
+        return words
+
+
+class _Openings:
+    """A schedule's openings on one Copenhagen day, to answer ``next_opening`` from a closed moment.
+
+    The same answer as :meth:`CompiledSchedule.next_opening`: the first of the day's open
+    spans that starts after the moment, else the schedule's first opening on a later day
+    (asked of the schedule itself, once: it does not depend on the moment).
+    """
+
+    __slots__ = ("_later", "_schedule", "_starts")
+
+    def __init__(self, schedule: CompiledSchedule, day: dt.date) -> None:
+        self._schedule = schedule
+        self._starts = tuple((start, start.astimezone(ZONE)) for start, _ in schedule.open_spans(day))
+        self._later: list[dt.datetime | None] = []
+
+    def after(self, at: dt.datetime) -> dt.datetime | None:
+        """The next opening after ``at``, a moment of this day at which the schedule is closed."""
+        now = at.astimezone(_UTC)
+        for start, local_start in self._starts:
+            if start > now:
+                return local_start
+        if not self._later:  # after the day's last opening: the same for every moment
+            self._later.append(self._schedule.next_opening(at))
+        return self._later[0]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import os
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -29,11 +30,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import anyio
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -43,11 +45,13 @@ from .. import Concern, ConcernError, Decision, Plan, PlanError, Problem, __vers
 from .._errors import suggest
 from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import display_path, load_plan_set
-from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DEPTH, read_event_json
+from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DEPTH, parse_concern, read_event_json
 from .admin import ADMIN_TOKEN_ENV, bearer_check, token_digest
 from .middleware import AccessLog, BodyTimeout, RequestGuard
+from .observe import DecisionLog, Metrics, RequestId, digests, utc_iso
 
 __all__ = [
+    "API_PREFIX",
     "DEFAULT_READ_TIMEOUT",
     "MAX_ADMIN_BYTES",
     "MAX_BATCH",
@@ -75,6 +79,8 @@ MAX_ADMIN_BYTES = 1024  # an admin request's body is not used; it only has to be
 # often a reload is asked for. SIGHUP is not spaced: the operator owns the process.
 RELOAD_INTERVAL = 1.0
 _RELOAD_SPACING = 9
+EPOCH_CHECK_INTERVAL = 1.0  # seconds: how often a worker looks whether another one reloaded
+API_PREFIX = "/v1"  # every endpoint is served under it; the unprefixed paths are aliases (same handlers)
 _WHERE = "request body"
 
 
@@ -86,40 +92,98 @@ class PlanStore:
 
     ``reload`` swaps the whole set at once or not at all: a set with any problem raises
     PlanError and the previous plans stay in service.
+
+    With several workers (``beredskab serve --workers N``) each process holds a store;
+    ``epoch_file`` is a file they share: a worker whose reload succeeds rewrites it, and
+    every worker looks at its mtime at most once a second, as a request comes in
+    (``follow``), reloading when another worker has. No locks, no messages between them.
     """
 
-    def __init__(self, paths: Sequence[str | Path]) -> None:
+    def __init__(
+        self, paths: Sequence[str | Path], *, epoch_file: str | Path | None = None, metrics: Metrics | None = None
+    ) -> None:
         self.paths = [Path(p) for p in paths]
+        self.epoch_file = Path(epoch_file) if epoch_file is not None else None
+        self.metrics = metrics
         self._plans: dict[str, Plan] = self._load()
         self.reloaded_at: float | None = None  # time.monotonic() at the end of the last reload tried
         self.reload_seconds = 0.0  # how long it took
+        # the last reload tried, for /readyz: {"outcome": "ok"|"failed", "at": UTC ISO time, "trigger": ...}
+        self.last_reload: dict[str, Any] | None = None
+        self._epoch_seen = self._epoch()
+        self._epoch_checked = time.monotonic()
 
     @property
     def plans(self) -> Mapping[str, Plan]:
         return self._plans
 
-    def reload(self) -> Mapping[str, Plan]:
+    def reload(self, trigger: str = "http") -> Mapping[str, Plan]:
         """Load every plan again and serve the new set; PlanError (and the old set kept) otherwise."""
         started = time.monotonic()
+        if self.metrics is not None:
+            self.metrics.reloads.inc()
         try:
             plans = self._load()
+        except PlanError:
+            self.last_reload = {"outcome": "failed", "at": utc_iso(), "trigger": trigger}
+            if self.metrics is not None:
+                self.metrics.reload_failures.inc()
+            raise
         finally:  # a failed reload cost the loop as much: it counts for the spacing too
             self.reloaded_at = time.monotonic()
             self.reload_seconds = self.reloaded_at - started
         self._plans = plans  # one assignment: a request sees the old set or the new one
+        self.last_reload = {"outcome": "ok", "at": utc_iso(), "trigger": trigger}
+        if trigger != "epoch":
+            self._bump_epoch()
         # the old set holds reference cycles (plans, compiled rules, engines), so without a
         # full collection 2-4 old sets wait for the collector at any time (~25 MB over 1,000
         # reloads instead of ~12 MB); their engines free the C state when collected
         gc.collect()
-        log.info("reloaded %d plan(s): %s", len(plans), ", ".join(f"{s} {p.digest}" for s, p in plans.items()))
+        log.info("reloaded %d plan(s): %s", len(plans), digests(plans))
         return plans
 
-    def reload_logged(self) -> None:
+    def reload_logged(self, trigger: str = "signal") -> None:
         """``reload`` for a signal handler: a failure is logged, never raised into the event loop."""
         try:
-            self.reload()
+            self.reload(trigger)
         except PlanError as exc:
             log.error("reload failed; still serving the previous plans:\n%s", exc)
+
+    # --- workers: the shared reload epoch ---
+
+    def _epoch(self) -> int | None:
+        if self.epoch_file is None:
+            return None
+        try:
+            return os.stat(self.epoch_file).st_mtime_ns
+        except OSError:
+            return None
+
+    def _bump_epoch(self) -> None:
+        if self.epoch_file is None:
+            return
+        try:
+            # a new mtime (and content, should two bumps share a timestamp tick)
+            self.epoch_file.write_text(f"{time.time_ns()} {os.getpid()}\n", encoding="ascii")
+        except OSError as exc:
+            log.error("could not tell the other workers of the reload: %s", os.strerror(exc.errno or 0))
+        self._epoch_seen = self._epoch()
+
+    def follow(self) -> None:
+        """Reload if another worker has since this one last looked; looks at most once per EPOCH_CHECK_INTERVAL."""
+        if self.epoch_file is None:
+            return
+        now = time.monotonic()
+        if now - self._epoch_checked < EPOCH_CHECK_INTERVAL:
+            return
+        self._epoch_checked = now
+        epoch = self._epoch()
+        if epoch == self._epoch_seen:
+            return
+        self._epoch_seen = epoch
+        log.info("another worker reloaded the plans; reloading")
+        self.reload_logged("epoch")
 
     def reload_wait(self, interval: float) -> float:
         """Seconds until an HTTP reload may run again (0 if it may now); see RELOAD_INTERVAL. 0 turns spacing off."""
@@ -209,8 +273,31 @@ class Health(BaseModel):
     plans: int
 
 
+class LastReload(BaseModel):
+    outcome: Literal["ok", "failed"]
+    at: str = Field(description="when it ended, UTC, ISO 8601")
+    trigger: Literal["http", "signal", "epoch"] = Field(
+        description="POST /admin/reload, SIGHUP, or another worker's reload (--workers)"
+    )
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unready"]
+    plans: int = Field(description="how many plans are served")
+    last_reload: LastReload | None = Field(description="the last reload tried in this process; null: none since start")
+
+
 class BatchRequest(BaseModel):
-    concerns: list[Concern] = Field(max_length=MAX_BATCH)
+    """At most MAX_BATCH concerns. Each item is checked as a Concern on its own: one that is not a
+    Concern (any JSON value) gets its own error result in the 200 answer, and the others are routed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    concerns: list[Any] = Field(
+        max_length=MAX_BATCH,
+        description="each item a Concern (see the Concern schema); an item that is not one is answered by a "
+        "BatchFailure in its place",
+    )
 
 
 class BatchDecision(BaseModel):
@@ -237,6 +324,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     Error,
     PlanSummary,
     Health,
+    Readiness,
     Reloaded,
     ReloadFailed,
 )
@@ -257,6 +345,8 @@ def openapi() -> dict[str, Any]:
         ref_template="#/components/schemas/{model}",
     )
     schemas: dict[str, Any] = defs.get("$defs", {})
+    # what the service does with a batch item: a Concern is routed, anything else answered by its own error
+    schemas["BatchRequest"]["properties"]["concerns"]["items"] = {"anyOf": [_ref("Concern"), {}]}
     slug = {
         "name": "slug",
         "in": "path",
@@ -297,7 +387,12 @@ def openapi() -> dict[str, Any]:
                 "responses": {
                     "200": _json_body(_ref("Decision"), "the decision"),
                     **body_errors,
-                    "422": _json_body(_ref("InvalidConcern"), "the concern is invalid: every bad field named"),
+                    "422": _json_body(
+                        _ref("InvalidConcern"),
+                        "the concern is invalid: every bad field named. Besides what the Concern schema says, "
+                        "a step the plan does not have is refused here: step ids are each plan's own (an action's "
+                        "step in a Decision of the same plan is always one)",
+                    ),
                 },
             }
         },
@@ -314,7 +409,11 @@ def openapi() -> dict[str, Any]:
                 "responses": {
                     "200": _json_body(_ref("BatchResponse"), "a decision or the problems, per concern, in order"),
                     **body_errors,
-                    "422": _json_body(_ref("InvalidConcern"), "the body is not an object with a list of concerns"),
+                    "422": _json_body(
+                        _ref("InvalidConcern"),
+                        'the body is not an object with exactly one field, "concerns", a list of at most '
+                        f"{MAX_BATCH} items (a bad item is answered in its place, with 200)",
+                    ),
                 },
             }
         },
@@ -341,6 +440,31 @@ def openapi() -> dict[str, Any]:
                 "operationId": "health",
                 "summary": "Liveness, and how many plans are served",
                 "responses": {"200": _json_body(_ref("Health"), "serving")},
+            }
+        },
+        "/readyz": {
+            "get": {
+                "operationId": "ready",
+                "summary": "Readiness: plans are loaded; and the outcome and time of the last reload",
+                "description": "A failed reload keeps the previous plans in service, so it leaves the service ready; "
+                "last_reload says it failed.",
+                "responses": {
+                    "200": _json_body(_ref("Readiness"), "plans are loaded and served"),
+                    "503": _json_body(_ref("Readiness"), "no plans are loaded"),
+                },
+            }
+        },
+        "/metrics": {
+            "get": {
+                "operationId": "metrics",
+                "summary": "Prometheus metrics (text exposition format); with --workers, all workers'",
+                "responses": {
+                    "200": {
+                        "description": "requests by route template and status, latency, decisions by plan and "
+                        "deciding rule, reloads and reload failures",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
             }
         },
         "/admin/reload": {
@@ -376,6 +500,29 @@ def openapi() -> dict[str, Any]:
             }
         },
     }
+    # every endpoint under /v1; today's paths stay, as aliases served by the same handlers (and
+    # keep their operationIds, so a client generated from an older document keeps its names)
+    versioned: dict[str, Any] = {}
+    for path, methods in paths.items():
+        versioned[API_PREFIX + path] = {
+            method: {
+                **operation,
+                "operationId": "v1" + operation["operationId"][0].upper() + operation["operationId"][1:],
+            }
+            for method, operation in methods.items()
+        }
+    for path, methods in paths.items():
+        versioned[path] = {
+            method: {
+                **operation,
+                "description": (
+                    f"An alias of {API_PREFIX}{path}: the same handler, the same answers. "
+                    + operation.get("description", "")
+                ).strip(),
+            }
+            for method, operation in methods.items()
+        }
+    paths = versioned
     return {
         "openapi": "3.1.0",
         "info": {
@@ -513,10 +660,21 @@ async def route(request: Request) -> Response:
     except ConcernError as exc:
         raise _bad_body(exc, said) from None
     try:
-        decision = plan.route(event, lang=lang)  # on the loop thread: see the module's docstring
+        concern = parse_concern(event)
+        decision = plan.route(concern, lang=lang)  # on the loop thread: see the module's docstring
     except ConcernError as exc:
         raise _Refusal(422, _invalid(exc, lang=said)) from None
+    _decided(request, plan, decision, concern)
     return Response(decision.model_dump_json(by_alias=True), media_type="application/json")
+
+
+def _decided(request: Request, plan: Plan, decision: Decision, concern: Concern) -> None:
+    """A decision made: counted, and written to the decision log when there is one."""
+    state = request.app.state
+    if state.metrics is not None:
+        state.metrics.decided(plan.slug, decision.rules)
+    if state.decision_log is not None:
+        state.decision_log.write(plan.slug, decision, concern)
 
 
 async def route_batch(request: Request) -> Response:
@@ -537,7 +695,10 @@ async def route_batch(request: Request) -> Response:
         if i and i % _YIELD_EVERY == 0:
             await anyio.sleep(0)
         try:
-            results.append({"decision": plan.route(concern, lang=lang).model_dump(mode="json", by_alias=True)})
+            checked = parse_concern(concern)
+            decision = plan.route(checked, lang=lang)
+            _decided(request, plan, decision, checked)
+            results.append({"decision": decision.model_dump(mode="json", by_alias=True)})
         except ConcernError as exc:
             results.append(_invalid(exc, lang=said))
         except Exception as exc:  # a bug of ours on one concern must not lose the others' answers
@@ -556,6 +717,23 @@ async def get_plan(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "plans": len(store_of(request.app).plans)})
+
+
+async def readyz(request: Request) -> Response:
+    # ready = plans are loaded. A failed reload keeps the previous plans in service, so it does
+    # not make the service unready; last_reload reports it either way
+    store = store_of(request.app)
+    ready = bool(store.plans)
+    payload = {"status": "ready" if ready else "unready", "plans": len(store.plans), "last_reload": store.last_reload}
+    return JSONResponse(payload, status_code=200 if ready else 503)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    collected: Metrics | None = request.app.state.metrics
+    if collected is None:
+        raise _Refusal(404, {"error": "metrics are off"})
+    body, media = collected.exposition()
+    return Response(body, headers={"content-type": media})
 
 
 _DISABLED = (
@@ -597,7 +775,7 @@ async def reload(request: Request) -> Response:
         retry = max(1, math.ceil(wait))
         raise _Refusal(429, {"error": f"a reload ran moments ago; retry in {retry} s"}, {"retry-after": str(retry)})
     try:
-        plans = store.reload()
+        plans = store.reload("http")
     except PlanError as exc:
         log.error("reload failed; still serving the previous plans:\n%s", exc)
         payload = {"error": "reload failed; still serving the previous plans", "problems": _plan_problems(exc)}
@@ -686,44 +864,91 @@ def _silence_uvicorn_access_log() -> None:
         logger.addFilter(_NoRawAccessLine())
 
 
+class _Follow:
+    """Before each request: has another worker reloaded? (``PlanStore.follow``: a stat at most once a second)."""
+
+    def __init__(self, app: ASGIApp, store: PlanStore) -> None:
+        self.app = app
+        self.store = store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.store.follow()
+        await self.app(scope, receive, send)
+
+
 def create_app(
     paths: Sequence[str | Path],
     *,
     admin_token: str | None = None,
+    admin_digest: bytes | None = None,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
     reload_interval: float = RELOAD_INTERVAL,
+    decision_log: str | None = None,
+    cors_origins: Sequence[str] = (),
+    metrics: bool = True,
+    epoch_file: str | Path | None = None,
 ) -> Starlette:
     """The service for the plans in ``paths`` (files or folders), loaded now; PlanError if any has a problem.
 
     ``admin_token``: the bearer token POST /admin/reload needs (None: the endpoint is
-    disabled). ``read_timeout``: seconds a request body may take to arrive (408 after).
+    disabled); or ``admin_digest``, its SHA-256 (what a worker is handed, never the token).
+    ``read_timeout``: seconds a request body may take to arrive (408 after).
     ``reload_interval``: the least time between two reloads over HTTP (429 before; 0: no
-    spacing at all, for a test that reloads twice in a row).
+    spacing at all, for a test that reloads twice in a row). ``decision_log``: a file to
+    append one JSON line per decision to, ``-`` for stdout, None for none. ``cors_origins``:
+    the origins a browser may call from (none: CORS off). ``metrics``: serve /metrics.
+    ``epoch_file``: the reload epoch shared by workers (``PlanStore``).
     """
-    store = PlanStore(paths)
+    collected = Metrics.get() if metrics else None
+    store = PlanStore(paths, epoch_file=epoch_file, metrics=collected)
     document = openapi()
+    log.info("serving %d plan(s): %s", len(store.plans), digests(store.plans))
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(document)
 
-    routes = [
-        Route("/plans/{slug}/route", route, methods=["POST"]),
-        Route("/plans/{slug}/route:batch", route_batch, methods=["POST"]),
-        Route("/plans", list_plans, methods=["GET"]),
-        Route("/plans/{slug}", get_plan, methods=["GET"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/admin/reload", reload, methods=["POST"]),
-        Route("/openapi.json", openapi_json, methods=["GET"]),
+    endpoints: list[tuple[str, Any, list[str]]] = [
+        ("/plans/{slug}/route", route, ["POST"]),
+        ("/plans/{slug}/route:batch", route_batch, ["POST"]),
+        ("/plans", list_plans, ["GET"]),
+        ("/plans/{slug}", get_plan, ["GET"]),
+        ("/healthz", healthz, ["GET"]),
+        ("/readyz", readyz, ["GET"]),
+        ("/metrics", metrics_endpoint, ["GET"]),
+        ("/admin/reload", reload, ["POST"]),
+        ("/openapi.json", openapi_json, ["GET"]),
     ]
+    # /v1 first: the versioned paths are the API; the old ones are aliases with the same handlers
+    routes = [Route(API_PREFIX + path, handler, methods=methods) for path, handler, methods in endpoints]
+    routes += [Route(path, handler, methods=methods) for path, handler, methods in endpoints]
     _silence_uvicorn_access_log()
+    middleware = [
+        # outermost first: the request id is set before anything logs; the access log sees every
+        # answer; CORS answers a preflight itself; the guard refuses before any endpoint runs
+        Middleware(RequestId),
+        Middleware(AccessLog, routes=routes, metrics=collected),
+    ]
+    if cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "POST"],
+                # never authorization: the admin endpoint stays out of reach of any web page
+                allow_headers=["content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+                max_age=600,
+            )
+        )
+    middleware += [
+        Middleware(RequestGuard, read_timeout=read_timeout),
+        Middleware(_Guard),
+        Middleware(_Follow, store=store),
+    ]
     app = Starlette(
         routes=routes,
-        # outermost first: the access log sees every answer, the guard refuses before any endpoint runs
-        middleware=[
-            Middleware(AccessLog, routes=routes),
-            Middleware(RequestGuard, read_timeout=read_timeout),
-            Middleware(_Guard),
-        ],
+        middleware=middleware,
         exception_handlers={
             _Refusal: _refused,
             BodyTimeout: _body_timeout,
@@ -732,6 +957,10 @@ def create_app(
         },
     )
     app.state.store = store
-    app.state.admin_digest = token_digest(admin_token) if admin_token is not None else None
+    if admin_token is not None:
+        admin_digest = token_digest(admin_token)
+    app.state.admin_digest = admin_digest
     app.state.reload_interval = reload_interval
+    app.state.metrics = collected
+    app.state.decision_log = DecisionLog(decision_log) if decision_log is not None else None
     return app

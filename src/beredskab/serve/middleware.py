@@ -16,6 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .observe import Metrics, observe_request
+
 __all__ = ["ACCESS_LOGGER", "AccessLog", "BodyTimeout", "RequestGuard"]
 
 ACCESS_LOGGER = "beredskab.serve.access"
@@ -92,9 +94,10 @@ class AccessLog:
     may come from a forwarded header. An unknown slug is logged as ``/plans/{slug}/route``.
     """
 
-    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute], metrics: Metrics | None = None) -> None:
         self.app = app
         self.routes = routes
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,17 +115,23 @@ class AccessLog:
         try:
             await self.app(scope, receive, tracked)
         finally:
-            if access_log.isEnabledFor(logging.INFO):
+            logged = access_log.isEnabledFor(logging.INFO)
+            if logged or self.metrics is not None:
                 method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-                version = scope["http_version"] if scope["http_version"] in _VERSIONS else "?"
-                access_log.info(
-                    '"%s %s HTTP/%s" %s %.1fms',
-                    method,
-                    self._template(scope),
-                    version,
-                    status if status is not None else "-",
-                    (time.perf_counter() - started) * 1000,
-                )
+                template = self._template(scope)
+                took = time.perf_counter() - started
+                if self.metrics is not None:
+                    observe_request(self.metrics, template, method, status, took)
+                if logged:
+                    version = scope["http_version"] if scope["http_version"] in _VERSIONS else "?"
+                    access_log.info(
+                        '"%s %s HTTP/%s" %s %.1fms',
+                        method,
+                        template,
+                        version,
+                        status if status is not None else "-",
+                        took * 1000,
+                    )
 
     def _template(self, scope: Scope) -> str:
         # Starlette's router leaves the route it chose in the scope; a request refused

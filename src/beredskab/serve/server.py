@@ -18,6 +18,13 @@ forever; 1,100 such connections used up the open-file limit and locked every cli
   503 and closed at once, so its descriptor is free again before the next accept.
 
 The request body's own deadline is the app's (``RequestGuard``, answered 408 in JSON).
+
+The same guards sit on uvicorn's httptools protocol (``GuardedHttpToolsProtocol``), used
+when httptools is installed (the ``serve`` extra brings it): it parses a request head in C,
+several times faster than h11. h11 bounds a request head's size itself (16 KiB, then 400);
+httptools does not, so that bound is counted here too (400 past 16 KiB, as h11), and "half a head
+came" is the bytes counted since the connection began waiting. The deadline, the
+stalled-reader timer and the cap are the same code for both (``_Guards``).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import math
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import h11
 import uvicorn
@@ -44,6 +51,7 @@ __all__ = [
     "FD_RESERVE",
     "LOG_INTERVAL",
     "GuardedH11Protocol",
+    "GuardedHttpToolsProtocol",
     "Limits",
     "ResourceLogThrottle",
     "fd_budget",
@@ -101,12 +109,18 @@ _timed_out = _Every()
 _refused = _Every()
 _evicted = _Every()
 
+if TYPE_CHECKING:
+    _Base = H11Protocol  # the attributes the guards use (transport, loop, cycle) are both protocols'
+else:
+    _Base = object
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for each request head and a cap on open connections.
 
-    ``protocol_class`` makes the subclass that carries the limits (uvicorn creates one
-    protocol per connection from the class it is given, with no room for arguments).
+class _Guards(_Base):
+    """A deadline for each request head, the stalled-reader timer, and the cap on open connections.
+
+    Mixed into uvicorn's protocols (h11, httptools); ``protocol_class`` makes the subclass
+    that carries the limits (uvicorn creates one protocol per connection from the class it
+    is given, with no room for arguments).
     """
 
     limits: ClassVar[Limits] = Limits()
@@ -119,7 +133,8 @@ class GuardedH11Protocol(H11Protocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        self.waiting_since: float | None = None  # set while the server waits for a request head
+        self.waiting_since: int | None = None  # set while the server waits for a request head (ns)
+        self._head_bytes = 0  # bytes received while waiting for a request head (httptools)
         self._wait_timer: asyncio.TimerHandle | None = None
         self._write_timer: asyncio.TimerHandle | None = None
 
@@ -180,9 +195,15 @@ class GuardedH11Protocol(H11Protocol):
         cycle = self.cycle
         return cycle is not None and not cycle.response_complete
 
+    def _head_begun(self) -> bool:
+        raise NotImplementedError
+
     def _start_waiting(self) -> None:
+        self._head_bytes = 0
         self._stop_waiting()
-        self.waiting_since = self.loop.time()
+        # time.monotonic_ns, not loop.time(): uvloop's clock moves once per loop iteration (ms),
+        # so connections made together would tie, and the "oldest" evicted would be arbitrary
+        self.waiting_since = time.monotonic_ns()
         self._wait_timer = self.loop.call_later(self.limits.read_timeout, self._wait_expired)
 
     def _stop_waiting(self) -> None:
@@ -196,8 +217,7 @@ class GuardedH11Protocol(H11Protocol):
         self.waiting_since = None
         if self.transport.is_closing():
             return
-        begun, _ = self.conn.trailing_data
-        if begun and self.conn.their_state is h11.IDLE:  # half a request head: say why it is closed
+        if self._head_begun():  # half a request head: say why it is closed
             seconds = f"{self.limits.read_timeout:g}"
             self.transport.write(_raw_response(408, "Request Timeout", f"no complete request within {seconds} s"))
             held = _timed_out.due()
@@ -217,16 +237,14 @@ class GuardedH11Protocol(H11Protocol):
         if len(self.connections) <= self.limits.max_connections:  # cheap: most connections stop here
             return True
         others = [
-            c
-            for c in self.connections
-            if isinstance(c, GuardedH11Protocol) and c is not self and not c.transport.is_closing()
+            c for c in self.connections if isinstance(c, _Guards) and c is not self and not c.transport.is_closing()
         ]
         if len(others) < self.limits.max_connections:
             return True
         idle = [c for c in others if c.waiting_since is not None]
         if not idle:
             return False
-        oldest = min(idle, key=lambda c: c.waiting_since or 0.0)
+        oldest = min(idle, key=lambda c: c.waiting_since or 0)
         oldest._stop_waiting()
         oldest.transport.close()
         held = _evicted.due()
@@ -239,32 +257,115 @@ class GuardedH11Protocol(H11Protocol):
         return True
 
 
-def protocol_class(limits: Limits) -> type[GuardedH11Protocol]:
-    """A GuardedH11Protocol class holding ``limits``, for ``uvicorn.Config(http=...)``."""
+class GuardedH11Protocol(_Guards, H11Protocol):
+    """uvicorn's h11 protocol with the guards."""
 
-    class Guarded(GuardedH11Protocol):
+    def _head_begun(self) -> bool:
+        begun, _ = self.conn.trailing_data
+        return bool(begun) and self.conn.their_state is h11.IDLE
+
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    HAVE_HTTPTOOLS = True
+except ImportError:  # pragma: no cover - the serve extra brings httptools
+    HttpToolsProtocol = H11Protocol  # type: ignore[misc,assignment]
+    HAVE_HTTPTOOLS = False
+
+
+class GuardedHttpToolsProtocol(_Guards, HttpToolsProtocol):  # type: ignore[misc]
+    """uvicorn's httptools protocol with the guards, and a bound on a request head's size (httptools has none)."""
+
+    _head_bytes = 0
+
+    def _head_begun(self) -> bool:
+        return self._head_bytes > 0
+
+    def data_received(self, data: bytes) -> None:
+        cycle = self.cycle
+        # bytes of a next request head: not in a request, and the last one's body is all in
+        waiting = cycle is None or (cycle.response_complete and not cycle.more_body)
+        if waiting:
+            self._head_bytes += len(data)
+        super().data_received(data)
+        if waiting and self._head_bytes > MAX_HEAD_BYTES and not self._in_request() and not self.transport.is_closing():
+            self._stop_waiting()
+            self.transport.write(_raw_response(400, "Bad Request", f"a request head is at most {MAX_HEAD_BYTES} bytes"))
+            self.transport.close()
+
+
+def _have_uvloop() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:  # pragma: no cover - the serve extra brings uvloop (not on Windows)
+        return False
+    return True
+
+
+def protocol_class(limits: Limits, http: str = "h11") -> type[_Guards]:
+    """A guarded protocol class (``h11`` or ``httptools``) holding ``limits``, for ``uvicorn.Config(http=...)``."""
+    base: type[_Guards] = GuardedHttpToolsProtocol if http == "httptools" else GuardedH11Protocol
+
+    class Guarded(base):  # type: ignore[valid-type,misc]
         pass
 
     Guarded.limits = limits
     return Guarded
 
 
+def set_worker_limits(limits: Limits) -> None:
+    """In a worker process: the limits every guarded protocol class there holds (workers get the classes by name)."""
+    _Guards.limits = limits
+
+
+def choose_http(http: str) -> str:
+    """``auto``: httptools when installed, else h11."""
+    if http == "auto":
+        return "httptools" if HAVE_HTTPTOOLS else "h11"
+    return http
+
+
 def server_config(
-    app: Any, *, host: str, port: int, log_level: str, log_config: dict[str, Any] | None, limits: Limits
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    log_level: str,
+    log_config: dict[str, Any] | None,
+    limits: Limits,
+    http: str = "h11",
+    loop: str = "asyncio",
+    workers: int = 1,
 ) -> uvicorn.Config:
-    """The uvicorn configuration of ``beredskab serve``: one process, the guarded h11 protocol, no uvicorn access log."""
+    """The uvicorn configuration of ``beredskab serve``: a guarded protocol, no uvicorn access log.
+
+    ``http``: ``h11``, ``httptools`` or ``auto``; ``loop``: ``asyncio``, ``uvloop`` or ``auto``
+    (uvloop when installed). ``workers`` over 1: ``app`` is the import string of a factory
+    (``beredskab.serve.workers:app_from_env``) and the protocol class is passed by name, its
+    limits set in each worker by that factory.
+    """
+    http = choose_http(http)
+    if loop == "auto":
+        loop = "uvloop" if _have_uvloop() else "asyncio"
+    protocol: type[_Guards]
+    if workers > 1:
+        protocol = GuardedHttpToolsProtocol if http == "httptools" else GuardedH11Protocol
+    else:
+        protocol = protocol_class(limits, http)
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         log_level=log_level,
         log_config=log_config,
-        http=protocol_class(limits),
+        http=protocol,
+        loop=loop,
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         # uvicorn's access line carries the path and query as sent; the app logs its own (AccessLog)
         access_log=False,
-        # one process: the plans and the reload live in it (workers would each hold a copy)
-        workers=1,
+        workers=workers,
+        factory=workers > 1,
         lifespan="off",
     )
 

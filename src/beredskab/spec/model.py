@@ -44,7 +44,9 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 class _Strict(BaseModel):
     """Base: unknown keys are errors, values are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a model's validator is built on its first use, not at import; a plan's
+    # models are built once, inside Plan's, when the first plan loads (issue 21)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 def _invalid(message_id: str, **values: str | int) -> PydanticCustomError:
