@@ -68,7 +68,7 @@ def test_across_municipalities_the_default_is_by_role(plans: dict[str, beredskab
     assert result.a.source == "plans/koege.yaml"
     # the contract's JSON shape, and every witness a Concern that route() accepts and that differs
     data = result.model_dump(mode="json")
-    assert set(data) == {"a", "b", "by", "same", "structural", "behavioural"}
+    assert set(data) == {"a", "b", "by", "same", "structural", "behavioural", "rules"}
     assert beredskab.PlanDiff.model_validate(data) == result
     for region in result.behavioural.regions:
         a = plans["koege"].route(region.witness)

@@ -90,7 +90,7 @@ def _mermaid_labels(mermaid: str) -> list[str]:
 
 
 def _mermaid_edges(mermaid: str) -> list[str]:
-    return [line for line in mermaid.splitlines() if re.match(r"^\s+s_\w+ (-->|-\.->)\|", line)]
+    return [line for line in mermaid.splitlines() if re.match(r"^\s+s_\w+ (-->|-\.->|==>)\|", line)]
 
 
 def _svg_texts(svg: str) -> list[str]:
@@ -149,20 +149,20 @@ def test_graphviz_accepts_the_dot(plans: dict[str, beredskab.Plan]) -> None:
 
 
 @needs_graphviz
-def test_svg_is_drawn_by_graphviz_when_it_is_there(plans: dict[str, beredskab.Plan]) -> None:
+def test_svg_is_not_drawn_by_graphviz_even_when_it_is_there(plans: dict[str, beredskab.Plan]) -> None:
     koege = plans["koege"]
     svg = render_graph(koege, "svg")
-    assert "<!-- rendered by Graphviz dot -->" in svg.splitlines()[1]
-    assert "<!DOCTYPE" not in svg  # Graphviz's names an external DTD; the picture stands alone
+    assert "built-in layered layout" in svg.splitlines()[1]
+    assert "<!DOCTYPE" not in svg
     texts = _svg_texts(svg)
     for step in koege.steps.values():
         assert step.name in texts
 
 
-def test_svg_falls_back_when_graphviz_fails(plans: dict[str, beredskab.Plan], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_svg_never_asks_graphviz(plans: dict[str, beredskab.Plan], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: "/bin/false")
     svg = render_graph(plans["koege"], "svg")
-    assert "built-in layout" in svg.splitlines()[1]
+    assert "built-in layered layout" in svg.splitlines()[1]
     ET.fromstring(svg)
 
 
@@ -171,7 +171,7 @@ def test_builtin_svg_is_standalone_well_formed_xml(plans: dict[str, beredskab.Pl
         svg = render_graph(plan, "svg")
         lines = svg.splitlines()
         assert lines[0].startswith("<?xml")
-        assert lines[1] == "<!-- rendered by beredskab's built-in layout; install Graphviz for a better picture -->"
+        assert lines[1] == "<!-- rendered by beredskab's built-in layered layout; the same picture on every machine -->"
         root = ET.fromstring(svg)
         assert root.tag == f"{SVG}svg"
         assert {"width", "height", "viewBox"} <= set(root.attrib)
@@ -207,33 +207,40 @@ def test_builtin_svg_lays_the_flow_out_top_down(plans: dict[str, beredskab.Plan]
 # --- edges ----------------------------------------------------------------------------
 
 
-def test_parallel_hand_overs_are_one_edge_listing_each_actor_once(plans: dict[str, beredskab.Plan]) -> None:
+def test_parallel_hand_overs_are_one_short_edge_with_the_rules_in_its_tooltip(plans: dict[str, beredskab.Plan]) -> None:
     koege = plans["koege"]
     _, edges = _dot_structure(render_graph(koege, "dot", lang="en"))
-    keys = [(src, dst, "dashed" in attrs) for src, dst, attrs in edges]
-    assert len(keys) == len(set(keys))
+    keys = [(src, dst) for src, dst, attrs in edges]
+    assert len(keys) == len(set(keys))  # one edge per pair of steps
     # acute-inside-hours and acute-outside-hours both send 112 and 114 from intake to the police
     (attrs,) = [a for s, d, a in edges if (s, d) == ("intake", "police_assessment")]
-    label = _dot_strings(attrs)[0]
+    label, tooltip = _dot_strings(attrs)[:2]
+    # the label is short: the kinds of actor and the deciding fact
+    assert label.startswith("emergency, police") and "acute" in label
+    assert len(label) <= 40
+    # the tooltip has every rule, with its actors, each actor once per rule
     actors = koege.compiled.actors
-    assert label.count(actors["alarm_112"].name[:20]) == 1
-    assert label.count(actors["police_114"].name[:20]) == 1
-    assert "(emergency)" in label and "(police)" in label
-    # acute inside and outside hours, and the police's own non-acute intake (l.315 of the text)
-    assert "3 rules" in label
-    assert "acute" in label
+    for rule in ("acute-inside-hours", "acute-outside-hours", "police-reporter-not-acute"):
+        assert f"{rule}: " in tooltip
+    assert tooltip.count(actors["alarm_112"].name) == 2
+    assert tooltip.count(actors["police_114"].name) == 2
 
 
 def test_notify_is_dashed_and_says_so(plans: dict[str, beredskab.Plan]) -> None:
     koege = plans["koege"]
     dot = render_graph(koege, "dot", lang="en")
     _, edges = _dot_structure(dot)
-    # police-ready-to-act notifies Infohus Køge at its assessment
-    notify = [a for s, d, a in edges if (s, d) == ("police_assessment", "infohus_assessment") and "dashed" in a]
+    # acute-inside-hours notifies Infohus Køge at its assessment, and hands nobody over there from intake
+    notify = [a for s, d, a in edges if (s, d) == ("intake", "infohus_assessment") and "dashed" in a]
     assert len(notify) == 1
-    assert _dot_strings(notify[0])[0].startswith("notify: ")
-    assert "ready_to_act" in _dot_strings(notify[0])[0]
-    assert any(re.search(r"s_police_assessment -\.->", line) for line in _mermaid_edges(render_graph(koege, "mermaid")))
+    label, tooltip = _dot_strings(notify[0])[:2]
+    assert label.startswith("notify: ")
+    assert "acute-inside-hours: " in tooltip and "notify: Infohus Køge" in tooltip
+    # where a rule hands over and another only notifies, the one edge is solid; the tooltip says both
+    (both,) = [a for s, d, a in edges if (s, d) == ("police_assessment", "infohus_assessment")]
+    assert "dashed" not in both and "notify: " in _dot_strings(both)[1]
+    assert "ready_to_act" in _dot_strings(both)[1]
+    assert any(re.search(r"s_intake -\.->", line) for line in _mermaid_edges(render_graph(koege, "mermaid")))
 
 
 def test_the_catch_all_leaves_only_steps_no_rule_always_leaves(minimal_plan: beredskab.Plan) -> None:
@@ -241,7 +248,7 @@ def test_the_catch_all_leaves_only_steps_no_rule_always_leaves(minimal_plan: ber
     _, edges = _dot_structure(dot)
     catch_all_targets = {a.step for a in minimal_plan.catch_all.next}
     from_catch_all = {
-        s for s, d, a in edges if d in catch_all_targets and "dashed" not in a and "catch-all" in _dot_strings(a)[0]
+        s for s, d, a in edges if d in catch_all_targets and "dashed" not in a and "catch-all: " in _dot_strings(a)[1]
     }
     always = {
         sid
@@ -282,8 +289,6 @@ def test_plan_text_is_escaped_in_mermaid(hostile: beredskab.Plan) -> None:
         if "[" in line and '"' in line:
             assert line.count('"') in (2, 4), line
     assert f"{HOSTILE}\n(reception)" in _mermaid_labels(out)
-    labels = [label.replace("\n", " ") for label in _mermaid_labels(out)]
-    assert any('Infohus "<img src=x onerror=alert(1)>" (Infohus)' in label for label in labels)
 
 
 def test_plan_text_is_escaped_in_dot(hostile: beredskab.Plan) -> None:
@@ -304,7 +309,8 @@ def test_plan_text_is_escaped_in_svg(hostile: beredskab.Plan, renderer: str, mon
     assert not [el for el in root.iter() if el.tag.removeprefix(SVG) in ("script", "img", "image")]
     texts = _svg_texts(svg)
     assert HOSTILE in texts  # escaped, and read back as the plan wrote it
-    assert any('Infohus "<img src=x onerror=alert(1)>"' in t for t in texts)
+    titles = ["".join(t.itertext()) for t in root.iter(f"{SVG}title")]
+    assert any('Infohus "<img src=x onerror=alert(1)>"' in t for t in titles)
 
 
 def test_control_characters_do_not_break_the_xml(plans: dict[str, beredskab.Plan], builtin_svg: None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import textwrap
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,8 @@ from .model import duration_parts, iso_duration
 
 __all__ = [
     "COMPARE_FORMATS",
+    "MARKS",
+    "WAIT_CLASSES",
     "Cell",
     "Matrix",
     "MatrixPlan",
@@ -31,18 +34,29 @@ __all__ = [
     "Situation",
     "cell_details",
     "cell_text",
+    "cell_wait",
     "compare",
+    "legend",
     "load_situations",
     "local_time",
+    "mark",
+    "matrix_helpers",
     "matrix_meta",
     "matrix_of",
     "render_matrix",
     "situation_instant",
     "table",
     "usable_report",
+    "wait_class",
 ]
 
 TimeKey = Literal["weekday_day", "weekday_evening", "saturday", "holiday"]
+WaitClass = Literal["now", "hours", "days"]
+WAIT_CLASSES: tuple[WaitClass, ...] = ("now", "hours", "days")
+"""How long until someone can act: at once, within the day (under 24 hours), or a day or more."""
+MARKS = "●▲■◆★✚✖✦"
+"""The marker character of each answer group of a row (group 0, the most common answer, first);
+past the last, the group's number stands."""
 
 
 class _Strict(BaseModel):
@@ -81,7 +95,19 @@ class Cell(_Strict):
     legal_basis: list[str] = Field(default_factory=list)
     rules: list[str] = Field(default_factory=list)
     catch_all: bool = False
-    differs: bool = Field(default=False, description="Who acts differs from the majority of the plans.")
+    differs: bool = Field(
+        default=False,
+        description="Marked: who acts differs from the majority of the plans, or the row has no majority "
+        "(then every applicable cell is marked).",
+    )
+    group: int | None = Field(
+        default=None,
+        description="The cell's answer group in its row: cells whose kinds of actor are the same share a "
+        "group; 0 the most common (ties: the first column), then by size. None: not applicable.",
+    )
+    wait_class: WaitClass | None = Field(
+        default=None, description="now (wait zero), hours (under 24 hours) or days; None: nobody acts next."
+    )
 
 
 class MatrixRow(_Strict):
@@ -89,6 +115,10 @@ class MatrixRow(_Strict):
     label: str
     concern: dict[str, Any] = Field(description="The Concern routed, received_at included.")
     cells: dict[str, Cell] = Field(description="By plan slug.")
+    majority: bool = Field(
+        default=False, description="Group 0 holds a strict majority of the applicable cells (it stays unmarked)."
+    )
+    groups: int = Field(default=0, description="How many answer groups the row has.")
 
 
 class MatrixPlan(_Strict):
@@ -165,10 +195,12 @@ def _cell(plan: Plan, concern: dict[str, Any]) -> Cell:
         return Cell(applicable=False, why_not=exc.field)
     at = decision.received_at
     offsets = [a.act_by - at for a in decision.next if a.act_by is not None]
+    wait = min(a.available_from - at for a in decision.next) if decision.next else None
     return Cell(
         next=[CellActor(actor=a.actor, kind=str(a.kind), name=a.name, step=a.step) for a in decision.next],
         contact=any(a.contacts for a in decision.next),
-        wait=iso_duration(min(a.available_from - at for a in decision.next)) if decision.next else None,
+        wait=iso_duration(wait) if wait is not None else None,
+        wait_class=wait_class(wait) if wait is not None else None,
         act_by=iso_duration(min(offsets)) if offsets else None,
         legal_basis=[str(x) for x in decision.legal_basis],
         rules=list(decision.rules),
@@ -176,19 +208,36 @@ def _cell(plan: Plan, concern: dict[str, Any]) -> Cell:
     )
 
 
-def _mark_minority(cells: dict[str, Cell]) -> dict[str, Cell]:
-    """Mark the cells whose kinds of actor differ from the majority's (a strict majority only)."""
+def wait_class(wait: dt.timedelta) -> WaitClass:
+    """``now`` (no wait), ``hours`` (under a day) or ``days``."""
+    if wait <= dt.timedelta(0):
+        return "now"
+    return "hours" if wait < dt.timedelta(days=1) else "days"
+
+
+def _group(cells: dict[str, Cell]) -> tuple[dict[str, Cell], bool, int]:
+    """Group a row's cells by their answer (the kinds of actor in next) and mark them.
+
+    Group 0 is the most common answer (ties: the one of the first column), the rest follow by
+    size. Group 0 stays unmarked only when it holds a strict majority of the applicable cells;
+    every other cell is marked (``differs``), so a row where no answer has a majority, or all
+    differ, is marked throughout.
+    """
     signature = {slug: tuple(sorted({a.kind for a in c.next})) for slug, c in cells.items() if c.applicable}
-    counts = collections.Counter(signature.values())
+    counts = collections.Counter(signature.values())  # insertion order: the columns'
     if not counts:
-        return cells
-    top, n = counts.most_common(1)[0]
-    if n * 2 <= len(signature):  # no majority: nobody is the odd one out
-        return cells
-    return {
-        slug: c.model_copy(update={"differs": True}) if slug in signature and signature[slug] != top else c
-        for slug, c in cells.items()
-    }
+        return cells, False, 0
+    # most_common is stable: equal counts keep the order of first appearance
+    order = {sig: i for i, (sig, _n) in enumerate(counts.most_common())}
+    majority = counts.most_common(1)[0][1] * 2 > len(signature)
+    out: dict[str, Cell] = {}
+    for slug, c in cells.items():
+        if slug not in signature:
+            out[slug] = c
+            continue
+        group = order[signature[slug]]
+        out[slug] = c.model_copy(update={"group": group, "differs": not (majority and group == 0)})
+    return out, majority, len(order)
 
 
 def compare(
@@ -246,8 +295,10 @@ def matrix_of(report: Report, situations: Sequence[Situation] | None, day: dt.da
             Concern.model_validate({**concern, "step": "intake"})
         except ConcernError as exc:
             raise ConcernError(f"situation {s.id}: concern.{exc.field}", exc.message, exc.suggestion) from None
-        cells = _mark_minority({plan.slug: _cell(plan, concern) for _, plan in plans})
-        rows.append(MatrixRow(situation=s.id, label=s.label, concern=concern, cells=cells))
+        cells, majority, groups = _group({plan.slug: _cell(plan, concern) for _, plan in plans})
+        rows.append(
+            MatrixRow(situation=s.id, label=s.label, concern=concern, cells=cells, majority=majority, groups=groups)
+        )
     return Matrix(as_of=day, plans=columns, rows=rows)
 
 
@@ -255,17 +306,41 @@ def matrix_of(report: Report, situations: Sequence[Situation] | None, day: dt.da
 
 
 def _span(iso: str | None, _: Any) -> str:
+    """``20 t``, ``1 d 20 t``, ``30 min``; zero: ``nu``."""
     if iso is None:
         return "-"
     _negative, parts = duration_parts(iso)
-    units = {"H": _("h"), "M": "min", "S": "s"}
-    return " ".join(f"{n} {units[u]}" for n, u in parts) or str(_("now"))
+    units = dict((u, n) for n, u in parts)
+    days, hours = divmod(units.pop("H", 0), 24)
+    names = {"D": _("d"), "H": _("h"), "M": "min", "S": "s"}
+    ordered = (("D", days), ("H", hours), ("M", units.get("M", 0)), ("S", units.get("S", 0)))
+    return " ".join(f"{n} {names[u]}" for u, n in ordered if n) or str(_("now"))
 
 
-def cell_details(cell: Cell, lang: str = DEFAULT_LANG) -> str:
-    """What a cell says beside who acts: the wait, a deadline, no contact, the legal basis."""
+def mark(group: int | None) -> str:
+    """The marker character of an answer group (``●``, ``▲``, ...; past them the group's number)."""
+    if group is None:
+        return ""
+    return MARKS[group] if group < len(MARKS) else f"#{group + 1}"
+
+
+def cell_wait(cell: Cell, lang: str = DEFAULT_LANG) -> str:
+    """The wait in words with its class: ``handler nu``, ``handler om 20 t (timer)``, ``handler om 1 d 20 t (dage)``."""
     _ = translator(lang, "compare")
-    parts = [_("acts {when}").format(when=_span(cell.wait, _))]
+    if cell.wait is None or cell.wait_class is None:
+        return _("acts {when}").format(when="-")
+    if cell.wait_class == "now":
+        return _("acts now")
+    if cell.wait_class == "hours":
+        return _("acts in {span} (hours)").format(span=_span(cell.wait, _))
+    return _("acts in {span} (days)").format(span=_span(cell.wait, _))
+
+
+def cell_details(cell: Cell, lang: str = DEFAULT_LANG, *, wait: bool = True) -> str:
+    """What a cell says beside who acts: the wait (left out without ``wait``), a deadline, no
+    contact, the legal basis."""
+    _ = translator(lang, "compare")
+    parts = [cell_wait(cell, lang)] if wait else []
     if cell.act_by is not None:
         parts.append(_("deadline {span}").format(span=_span(cell.act_by, _)))
     if not cell.contact:
@@ -276,12 +351,31 @@ def cell_details(cell: Cell, lang: str = DEFAULT_LANG) -> str:
 
 
 def cell_text(cell: Cell, lang: str = DEFAULT_LANG) -> str:
-    """A cell in one line: who acts (kind: name), the wait, a deadline, no contact, the odd one out."""
+    """A cell in one line: its group's mark where it is marked, who acts (kind: name), the wait
+    and its class, a deadline, no contact."""
     _ = translator(lang, "compare")
     if not cell.applicable:
         return _("no step {step}").format(step=cell.why_not)
     who = "; ".join(f"{_(a.kind)}: {a.name}" for a in cell.next) or _("nobody")
-    return ("* " if cell.differs else "") + f"{who} · {cell_details(cell, lang)}"
+    return (f"{mark(cell.group)} " if cell.differs else "") + f"{who} · {cell_details(cell, lang)}"
+
+
+def legend(matrix: Matrix, lang: str = DEFAULT_LANG) -> str:
+    """What the marks and the wait words mean, in one paragraph ("" when no cell is marked)."""
+    _ = translator(lang, "compare")
+    groups = max((r.groups for r in matrix.rows if any(c.differs for c in r.cells.values())), default=0)
+    if not groups:
+        return ""
+    marks = " ".join(mark(g) for g in range(groups))
+    return " ".join(
+        (
+            _(
+                "Marks {marks}: answers grouped by who acts (the kinds of actor); the same mark in a row, the same answer."
+            ).format(marks=marks),
+            _("Unmarked: the answer of a strict majority of the plans; a row without a majority is marked throughout."),
+            _("Waits: now, hours (under a day) or days."),
+        )
+    )
 
 
 def local_time(iso: str, lang: str = DEFAULT_LANG) -> str:
@@ -312,8 +406,6 @@ TEXT_WIDTH = 30
 
 
 def _text_table(rows: list[list[str]]) -> str:
-    import textwrap
-
     widths = [max(len(r[0]) for r in rows)] + [TEXT_WIDTH] * (len(rows[0]) - 1)
     widths[0] = min(widths[0], 44)
     rule = "+".join("-" * (w + 2) for w in widths)
@@ -357,6 +449,22 @@ def _csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def _markdown_paragraph(text: str) -> str:
+    from ._templates import markdown_cell
+
+    return markdown_cell(text)
+
+
+def matrix_helpers(lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    """What the matrix template calls (``_matrix.html.j2``): the cell's details, its wait, its mark, times."""
+    return {
+        "cell_details": lambda c: cell_details(c, lang, wait=False),
+        "cell_wait": lambda c: cell_wait(c, lang),
+        "mark": mark,
+        "local_time": lambda iso: local_time(iso, lang),
+    }
+
+
 def matrix_meta(matrix: Matrix, lang: str = DEFAULT_LANG) -> list[tuple[str, list[str]]]:
     """The rows about the plans themselves (label, one value per plan)."""
     rows = table(matrix, lang)
@@ -379,14 +487,14 @@ def render_matrix(matrix: Matrix, fmt: str, *, lang: str = DEFAULT_LANG, links: 
             matrix=matrix,
             meta=matrix_meta(matrix, lang),
             links=links,
-            cell_details=lambda c: cell_details(c, lang),
-            local_time=lambda iso: local_time(iso, lang),
+            **matrix_helpers(lang),
         )
     rows = table(matrix, lang)
     if fmt == "csv":
         return _csv(rows)
+    key = legend(matrix, lang)
     if fmt == "markdown":
-        return _markdown_table(rows)
+        return _markdown_table(rows) + (f"\n\n{_markdown_paragraph(key)}" if key else "")
     if fmt == "text":
-        return _text_table(rows)
+        return _text_table(rows) + ("\n\n" + "\n".join(textwrap.wrap(key, 100)) if key else "")
     raise ValueError(f"format must be one of {', '.join(COMPARE_FORMATS)}")

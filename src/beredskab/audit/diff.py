@@ -12,7 +12,7 @@ from ..plan import Plan
 from ..routing.calendar import ZONE
 from .behaviour import behavioural_diff
 from .model import DiffSide, PlanDiff
-from .structural import structural_changes
+from .structural import rule_changes, structural_changes
 
 __all__ = ["diff", "rule_position"]
 
@@ -69,4 +69,5 @@ def diff(
         same=not structural and behavioural.differing == 0,
         structural=structural,
         behavioural=behavioural,
+        rules=rule_changes(plan_a, plan_a._document, plan_b, plan_b._document, structural),
     )

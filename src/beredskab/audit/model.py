@@ -7,7 +7,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ActionSummary", "AnswerSummary", "Behavioural", "DiffRegion", "DiffSide", "PlanDiff", "StructuralChange"]
+__all__ = [
+    "ActionSummary",
+    "AnswerSummary",
+    "Behavioural",
+    "DiffRegion",
+    "DiffSide",
+    "PlanDiff",
+    "RuleChange",
+    "StructuralChange",
+]
 
 
 class _Frozen(BaseModel):
@@ -31,6 +40,19 @@ class StructuralChange(_Frozen):
     a_at: str | None = Field(default=None, description="file:line:col in A")
     b_at: str | None = Field(default=None, description="file:line:col in B")
     provenance_only: bool = Field(default=False, description="Only a source, quote, section or note changed.")
+
+
+class RuleChange(_Frozen):
+    """A rule both plans have (by id, or renamed) whose content changed, whole on each side."""
+
+    rule: str = Field(description="The rule's id in B (catch_all: the catch-all).")
+    a: dict[str, Any] = Field(
+        description="The rule in A as the plan writes it: id, when, next, notify, legal_basis (each that it "
+        "has), and any other field that changed; provenance (source, note, assumed) left out."
+    )
+    b: dict[str, Any] = Field(description="The rule in B, the same fields.")
+    a_at: str | None = Field(default=None, description="file:line:col of the rule in A")
+    b_at: str | None = Field(default=None, description="file:line:col of the rule in B")
 
 
 class ActionSummary(_Frozen):
@@ -86,6 +108,11 @@ class PlanDiff(_Frozen):
     same: bool = Field(description="No structural change and no concern routed differently.")
     structural: list[StructuralChange]
     behavioural: Behavioural
+    rules: list[RuleChange] = Field(
+        default_factory=list,
+        description="Each rule both plans have whose content changed, before and after (additive: "
+        "the structural changes already say what changed).",
+    )
 
 
 # --- durations as the JSON shape writes them ---------------------------------------------

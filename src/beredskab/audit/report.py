@@ -16,7 +16,7 @@ from ..loader import display_path
 from ..routing.calendar import ZONE
 from ._templates import render
 from .card import render_card
-from .compare import cell_details, local_time, matrix_meta, matrix_of, usable_report
+from .compare import matrix_helpers, matrix_meta, matrix_of, usable_report
 from .diff import diff
 from .diff_words import DiffWords
 from .graph import render_graph
@@ -66,9 +66,8 @@ def build_report(
         meta=matrix_meta(matrix, lang),
         links=links,
         previous=previous,
-        cell_details=lambda c: cell_details(c, lang),
-        local_time=lambda iso: local_time(iso, lang),
         compare_=compare_,
+        **matrix_helpers(lang),
     )
     for file, plan in plans:
         mine = [p for p in report.problems if p.file == file]

@@ -11,6 +11,7 @@ files. An item removed in A and added in B with the same body is a rename. Chang
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from deepdiff import DeepDiff
@@ -18,9 +19,9 @@ from deepdiff import DeepDiff
 from ..plan import Plan
 from ..spec._yaml import YamlDocument
 from ..spec.phones import phone_digits
-from .model import StructuralChange
+from .model import RuleChange, StructuralChange
 
-__all__ = ["phone_digits", "structural_changes"]
+__all__ = ["phone_digits", "rule_changes", "structural_changes"]
 
 Path = tuple[Any, ...]
 _PROVENANCE = frozenset({"source", "note", "assumed"})
@@ -206,4 +207,95 @@ def _moves(ka: _Keyed, kb: _Keyed, doc_a: YamlDocument | None, doc_b: YamlDocume
                     b_at=_at(doc_b, kb, ("rules", rid)),
                 )
             )
+    return out
+
+
+# --- rules before and after -----------------------------------------------------------------
+
+RULE_FIELDS = ("id", "when", "next", "notify", "legal_basis")
+"""What a rule's before and after show: when it holds, who acts next and at which step, who is
+told, on what legal basis (and any other field a change touched)."""
+_RULE_PATH = re.compile(r"^rules\[id=(?P<id>[^\]]+)\](?:\.(?P<field>[A-Za-z_]+))?")
+_CATCH_ALL_PATH = re.compile(r"^catch_all(?:\.(?P<field>[A-Za-z_]+))?")
+
+
+def _written(plan: Plan, doc: YamlDocument | None, rid: str | None) -> dict[str, Any] | None:
+    """A rule (``rid``; None: the catch-all) as its file writes it, else as the plan holds it."""
+    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    dumped = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    for source in (data, dumped):
+        if rid is None:
+            found = source.get("catch_all")
+            if isinstance(found, dict):
+                return found
+            continue
+        rules = source.get("rules")
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict) and rule.get("id") == rid:
+                return rule
+    return None
+
+
+def _without_provenance(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _without_provenance(v) for k, v in value.items() if k not in _PROVENANCE}
+    if isinstance(value, list):
+        return [_without_provenance(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # a date or a time YAML read: as written
+
+
+def _fields(rule: dict[str, Any], touched: set[str]) -> dict[str, Any]:
+    """The rule's :data:`RULE_FIELDS` and any other field a change touched, provenance left out."""
+    others = sorted(k for k in touched if k not in RULE_FIELDS and k not in _PROVENANCE)
+    return {k: _without_provenance(rule[k]) for k in (*RULE_FIELDS, *others) if k in rule}
+
+
+def rule_changes(
+    a: Plan, doc_a: YamlDocument | None, b: Plan, doc_b: YamlDocument | None, changes: list[StructuralChange]
+) -> list[RuleChange]:
+    """Each rule both plans have (same id, or renamed) that a content change touched, before and
+    after, in the order of B's rules (the catch-all last)."""
+    renamed = {c.b: c.a for c in changes if c.change == "renamed" and c.path.startswith("rules[")}
+    touched: dict[str | None, set[str]] = {}  # B's id (None: catch-all) -> fields changed
+    for c in changes:
+        if c.provenance_only or c.change in ("moved", "renamed"):
+            continue
+        found = _RULE_PATH.match(c.path)
+        if found is not None:
+            rid: str | None = found["id"]
+            if found["field"] is None:
+                continue  # a whole rule added or removed: no before and after to set side by side
+        elif (found := _CATCH_ALL_PATH.match(c.path)) is not None:
+            rid = None
+        else:
+            continue
+        touched.setdefault(rid, set()).update([found["field"]] if found["field"] else [])
+    for new in renamed:
+        touched.setdefault(new, set())
+    ka, kb = _Keyed(a), _Keyed(b)
+    order = {rid: i for i, rid in enumerate(kb.rule_order)}
+    out: list[RuleChange] = []
+    for rid in sorted(touched, key=lambda r: order.get(r, len(order)) if r is not None else len(order) + 1):
+        old_id = renamed.get(rid, rid) if rid is not None else None
+        before, after = _written(a, doc_a, old_id), _written(b, doc_b, rid)
+        if before is None or after is None:
+            continue
+        fields = touched[rid]
+        if rid is None:
+            at_a = _at(doc_a, ka, ("catch_all",))
+            at_b = _at(doc_b, kb, ("catch_all",))
+        else:
+            at_a = _at(doc_a, ka, ("rules", old_id))
+            at_b = _at(doc_b, kb, ("rules", rid))
+        out.append(
+            RuleChange(
+                rule=rid if rid is not None else "catch_all",
+                a=_fields(before, fields),
+                b=_fields(after, fields),
+                a_at=at_a,
+                b_at=at_b,
+            )
+        )
     return out

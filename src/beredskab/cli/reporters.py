@@ -197,7 +197,10 @@ _CHANGE_KINDS = ("added", "removed", "changed", "moved", "renamed")
 _COMPARED_BY = {"actor": "compared by actor", "role": "compared by role"}
 
 
-def _value(value: Any, width: int = 70) -> str:
+def _value(value: Any, width: int = 70, w: DiffWords | None = None) -> str:
+    # a duration as people say it (PT24H: '1 d'), the rest as the plan has it
+    if isinstance(value, str) and w is not None:
+        value = w.duration(value) or value
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -210,9 +213,9 @@ def _change_line(c: StructuralChange, w: DiffWords) -> str:
     elif c.change in ("added", "removed"):
         value = c.b if c.change == "added" else c.a
         # a whole item's body is in the file at the position shown; a scalar is short enough
-        what = c.path if isinstance(value, dict | list) else f"{c.path}: {_value(value)}"
+        what = c.path if isinstance(value, dict | list) else f"{c.path}: {_value(value, w=w)}"
     else:
-        what = f"{c.path}: {_value(c.a, 40)} -> {_value(c.b, 40)}"
+        what = f"{c.path}: {_value(c.a, 40, w)} -> {_value(c.b, 40, w)}"
     where = " -> ".join(x for x in (c.a_at, c.b_at) if x)
     pad = max(len(w.change(k)) for k in _CHANGE_KINDS)
     return f"{w.change(c.change):<{pad}} {what}" + (f"  ({where})" if where else "")
@@ -258,9 +261,47 @@ def _routing_headline(d: PlanDiff, w: DiffWords) -> str:
     share = w.share(b.differing, b.situations)
     if listed == b.differing:
         return w("{share} are routed differently, in {n} region(s)").format(share=share, n=len(b.regions))
-    return w("{share} are routed differently; the {n} largest regions, listed, cover {listed} of them").format(
-        share=share, n=len(b.regions), listed=w.number(listed)
+    return w("{share} are routed differently; the {n} largest regions, listed, cover {percent}% of them").format(
+        share=share, n=len(b.regions), percent=w.percent(listed, b.differing)
     )
+
+
+def _rule_side(rule: dict[str, Any], w: DiffWords) -> str:
+    """A rule's fields in one line, as the plan writes them: ``when: {...} · next: [...]``."""
+    return " · ".join(f"{key}: {value}" for key, value in w.rule_lines(rule))
+
+
+def _rules_text(d: PlanDiff, w: DiffWords) -> list[str]:
+    """Each changed rule before (A) and after (B)."""
+    if not d.rules:
+        return []
+    out = ["  " + w("Rules, before and after:")]
+    for r in d.rules:
+        where = " -> ".join(x for x in (r.a_at, r.b_at) if x)
+        old = r.a.get("id", r.rule)
+        renamed = f" ({w('was {old}').format(old=old)})" if old != r.rule else ""
+        out.append(f"    {r.rule}{renamed}" + (f"  ({where})" if where else ""))
+        out.append(f"      A: {_rule_side(r.a, w)}")
+        out.append(f"      B: {_rule_side(r.b, w)}")
+    return out
+
+
+def _rules_markdown(d: PlanDiff, w: DiffWords) -> list[str]:
+    """The changed rules in a table of the changes' four columns: each side its fields, then its place."""
+    from ..audit._templates import markdown_cell as md
+    from ..audit._templates import markdown_code as code
+
+    if not d.rules:
+        return []
+    out = ["", f"| {w('change')} | {w('rule')} | A | B |", "|---|---|---|---|"]
+    for r in d.rules:
+        sides = []
+        for rule, at in ((r.a, r.a_at), (r.b, r.b_at)):
+            lines = [code(f"{k}: {v}", in_table=True) for k, v in w.rule_lines(rule)]
+            sides.append("<br>".join(lines + ([md(at)] if at else [])))
+        kind = "renamed" if r.a.get("id", r.rule) != r.rule else "changed"
+        out.append(f"| {w.change(kind)} | {code(r.rule, in_table=True)} | {sides[0]} | {sides[1]} |")
+    return out
 
 
 def _diff_text(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG) -> str:
@@ -275,6 +316,7 @@ def _diff_text(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_LANG
     out.append("")
     out.append(f"{w('Structure:')} {_structure_headline(d, w)}")
     out += [f"  {_change_line(c, w)}" for c in content]
+    out += _rules_text(d, w)
     if provenance:
         out.append("  " + w("provenance only (sources, quotes, notes):"))
         out += [f"    {_change_line(c, w)}" for c in provenance]
@@ -310,13 +352,15 @@ def _diff_markdown(d: PlanDiff, b_rules: Mapping[str, str], lang: str = DEFAULT_
             out += ["", f"<details><summary>{title}</summary>", ""]
         out += ["", f"| {w('change')} | {w('path')} | A | B |", "|---|---|---|---|"]
         for c in changes:
-            a = code(_value(c.a, 50), in_table=True) if c.a is not None else ""
-            b = code(_value(c.b, 50), in_table=True) if c.b is not None else ""
+            a = code(_value(c.a, 50, w), in_table=True) if c.a is not None else ""
+            b = code(_value(c.b, 50, w), in_table=True) if c.b is not None else ""
             a += f"<br>{md(c.a_at)}" if c.a_at else ""
             b += f"<br>{md(c.b_at)}" if c.b_at else ""
             out.append(f"| {w.change(c.change)} | {code(c.path, in_table=True)} | {a} | {b} |")
         if title:
             out += ["", "</details>"]
+        else:
+            out += _rules_markdown(d, w)
     out += ["", f"**{w('Routing:')}** {_routing_headline(d, w)}"]
     for i, r in enumerate(d.behavioural.regions, 1):
         out += [

@@ -21,10 +21,14 @@ examples:
   beredskab graph koege                                   mermaid (renders in a README on GitHub/GitLab)
   beredskab graph plans/koege.yaml --format svg > koege.svg
   beredskab graph koege --diff HEAD~1:plans/koege.yaml    colour what was added, removed, changed since then
+  beredskab graph koege --format svg --concern concern.json > route.svg   one concern's route, with times
 
-Steps are boxes; hand-overs are arrows labelled with the acting actors (notified actors
-dashed). svg uses Graphviz's dot when it is installed (a better layout) and beredskab's
-own layout otherwise; it never needs it.
+Steps are boxes; one arrow per pair of steps, labelled with who acts and the deciding fact
+(dashed: only notified); each rule and its conditions are in the hover text. svg is
+beredskab's own layered layout: the same picture on every machine, Graphviz or not, sized
+to print on A4 landscape. --concern reads a Concern (JSON, as route --event) and follows
+it decision by decision from its step to a step that ends the flow (or back to one it
+passed), highlighting the steps and hand-overs with when each actor can act and by when.
 """
 
 _CARD_EPILOG = """\
@@ -63,8 +67,11 @@ outside opening hours, on a Saturday, on a public holiday; reported by an employ
 the police check; after the assessment; an offer declined), from the catalogue shipped
 with beredskab (beredskab/data/situations.yaml; --situations takes a file of the same
 shape). Each cell: who acts (kind: name), when they can act, any deadline, whether there
-is a usable contact, the legal basis; * marks a cell whose kinds of actor differ from
-the majority. Extra rows: revision dates, revision overdue, assumed facts, warnings.
+is a usable contact, the legal basis. Cells are grouped by who acts (the kinds of actor):
+each group has a mark (● ▲ ■ ◆ ★) and in HTML a shade; the majority's answer stays
+unmarked, and a row without a majority is marked throughout. Waits read now, hours or
+days (HTML: green, amber, red). Extra rows: revision dates, revision overdue, assumed
+facts, warnings.
 Times are real instants from --as-of (default today). Exit 0; 2 on a bad plan or file.
 """
 
@@ -90,8 +97,38 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
     plan = load_plan_source(args.plan)[0]
     other = load_plan_source(args.diff)[0] if args.diff else None
-    print(render_graph(plan, args.format, other=other, lang=args.lang))
+    route = None
+    if args.concern:
+        from ..audit.graph import concern_route
+        from ..routing.concern import parse_concern
+
+        route = concern_route(plan, parse_concern(_read_concern(args.concern)), lang=args.lang)
+    print(render_graph(plan, args.format, other=other, lang=args.lang, route=route))
     return common.EXIT_OK
+
+
+def _read_concern(source: str) -> Any:
+    """The JSON of one Concern from a file or stdin (``-``), bounded as ``route --event`` reads it."""
+    import sys
+
+    from .._errors import ConcernError
+    from .._files import FileProblem, read_bounded, read_stream_bounded
+    from ..routing.concern import MAX_EVENT_BYTES, read_event_json
+
+    where = "stdin" if source == "-" else source
+    try:
+        data = (
+            read_stream_bounded(sys.stdin.buffer, MAX_EVENT_BYTES)
+            if source == "-"
+            else read_bounded(source, MAX_EVENT_BYTES)
+        )
+    except FileProblem as exc:
+        if exc.too_large:
+            raise ConcernError(
+                "event", _("{where}: an event is at most {limit} bytes").format(where=where, limit=MAX_EVENT_BYTES)
+            ) from None
+        raise ConcernError("event", _("cannot read {where}: {reason}").format(where=where, reason=exc.reason)) from None
+    return read_event_json(data, where)
 
 
 def cmd_card(args: argparse.Namespace) -> int:
@@ -157,6 +194,11 @@ def add_parsers(sub: Any) -> None:
     g.add_argument("plan", metavar="PLAN", help="plan file, slug, or REV:PATH")
     g.add_argument("--format", choices=GRAPH_FORMATS, default="mermaid", help="output format (default mermaid)")
     g.add_argument("--diff", metavar="OTHER", help="an older plan (file, slug, REV:PATH): colour the changes since")
+    g.add_argument(
+        "--concern",
+        metavar="FILE",
+        help="a Concern as JSON (as route --event; - for stdin): draw its route, with times",
+    )
     _lang(g)
     g.set_defaults(func=cmd_graph)
 
