@@ -477,6 +477,31 @@ def test_content_length_with_chunked_is_refused_and_nothing_smuggled(server: Ser
     assert closed and data.count(b"HTTP/1.1 ") == 1, "the request after it was answered"
 
 
+@pytest.mark.parametrize("http", ["h11", "httptools"])
+def test_every_answer_is_whole_when_its_head_and_body_leave_in_one_write(http: str) -> None:
+    # the server holds a response's head until its body is written (server.py, _HeldHead): a
+    # HEAD answer (no body), keep-alive, pipelined requests and a closing one all arrive whole
+    body = json.dumps(CONCERN).encode()
+    route = _HEAD + f"content-length: {len(body)}\r\n\r\n".encode() + body
+    head = b"HEAD /v1/healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+    get = b"GET /v1/healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+    last = b"GET /v1/plans HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n"
+    with serving("--http", http) as served, served.connect() as s:
+        s.sendall(head)
+        s.settimeout(WAIT)
+        answer = s.recv(65536)  # no body follows a HEAD answer: its head must come on its own
+        assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\n"), answer
+        s.sendall(route + get + head + last)  # pipelined
+        data, closed = _recv_all(s, time.monotonic() + WAIT)
+    assert closed and data.count(b"HTTP/1.1 200 ") == 4, data[:300]
+    parts = data.split(b"HTTP/1.1 200 ")[1:]
+    decision = parts[0].split(b"\r\n\r\n", 1)[1]
+    assert json.loads(decision)["plan"] == "koege"
+    assert json.loads(parts[1].split(b"\r\n\r\n", 1)[1]) == {"status": "ok", "plans": 5}
+    assert parts[2].endswith(b"\r\n\r\n") and b"content-length" in parts[2]  # HEAD: the head only
+    assert isinstance(json.loads(parts[3].split(b"\r\n\r\n", 1)[1]), list)
+
+
 # --- 8: logs never carry what a caller put in a path --------------------------------------------
 
 

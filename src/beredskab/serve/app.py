@@ -20,11 +20,11 @@ and by the server for the head and the number of connections (``serve/server.py`
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import math
 import os
 import time
-import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +36,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,8 +47,8 @@ from .._i18n import DEFAULT_LANG, LANGS
 from ..loader import display_path, load_plan_set
 from ..routing.concern import MAX_EVENT_BYTES, MAX_EVENT_DEPTH, parse_concern, read_event_json
 from .admin import ADMIN_TOKEN_ENV, bearer_check, token_digest
-from .middleware import AccessLog, BodyTimeout, RequestGuard
-from .observe import DecisionLog, Metrics, RequestId, digests, utc_iso
+from .middleware import BodyTimeout, Service, log_internal
+from .observe import DecisionLog, Metrics, digests, utc_iso
 
 __all__ = [
     "API_PREFIX",
@@ -566,29 +566,45 @@ def _plan_problems(exc: PlanError) -> list[dict[str, Any]]:
     return [{"file": p.file, "line": p.line, "col": p.col, "code": p.code, "message": p.message} for p in exc.problems]
 
 
+def _is_json(media_type: bytes) -> bool:
+    media = media_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (media.startswith(b"application/") and media.endswith(b"+json"))
+
+
 async def _read_body(request: Request, limit: int) -> bytes:
     """The JSON body, at most ``limit`` bytes (413 as soon as it is known to be longer, 415 if not JSON)."""
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+    # the raw headers, once over: what Request.headers would give (the first of each name)
+    media: bytes | None = None
+    declared: bytes | None = None
+    for name, value in request.scope["headers"]:
+        if name == b"content-type":
+            if media is None:
+                media = value
+        elif name == b"content-length" and declared is None:
+            declared = value
+    if not _is_json(media or b""):
         raise _Refusal(415, {"error": "the body must be JSON (content-type: application/json)"})
-    declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
             raise _Refusal(400, {"error": "content-length is not a number"})
         if int(declared) > limit:
             raise _Refusal(413, {"error": f"the body is over {limit} bytes"})
+    receive = request.receive
     chunks: list[bytes] = []
     size = 0
-    try:
-        # counted as it arrives: a chunked body declares no length
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _Refusal(413, {"error": f"the body is over {limit} bytes"})
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise _Refusal(400, {"error": "the client went away before the body was complete"}) from None
-    return b"".join(chunks)
+    # counted as it arrives: a chunked body declares no length
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # http.disconnect
+            raise _Refusal(400, {"error": "the client went away before the body was complete"})
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _Refusal(413, {"error": f"the body is over {limit} bytes"})
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _bad_body(exc: ConcernError, lang: str = "en") -> _Refusal:
@@ -640,6 +656,8 @@ def _summary(plan: Plan) -> dict[str, Any]:
 
 def _lang(request: Request) -> str:
     """``?lang=da`` (the default) or ``?lang=en``: the language of the Decision's explanation and assumptions."""
+    if not request.scope["query_string"]:
+        return DEFAULT_LANG
     lang = request.query_params.get("lang", DEFAULT_LANG)
     if lang not in LANGS:  # the value is the caller's: never repeated
         raise _Refusal(422, _invalid(ConcernError("lang", f"the query parameter lang is one of {', '.join(LANGS)}")))
@@ -648,6 +666,8 @@ def _lang(request: Request) -> str:
 
 def _error_lang(request: Request) -> str:
     """The language of a bad concern's messages: ``?lang=`` when given, else English (as always)."""
+    if not request.scope["query_string"]:
+        return "en"
     return _lang(request) if "lang" in request.query_params else "en"
 
 
@@ -665,7 +685,28 @@ async def route(request: Request) -> Response:
     except ConcernError as exc:
         raise _Refusal(422, _invalid(exc, lang=said)) from None
     _decided(request, plan, decision, concern)
-    return Response(decision.model_dump_json(by_alias=True), media_type="application/json")
+    return _Json(_DECISION_JSON(decision, by_alias=True))
+
+
+_DECISION_JSON = Decision.__pydantic_serializer__.to_json  # bytes, as model_dump_json gives them (as str)
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
+class _Json(Response):
+    """A 200 answer of JSON already encoded: the bytes as they are, the two headers made here."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.body = body
+        self.background = None
+        self.raw_headers = [(b"content-length", str(len(body)).encode("ascii")), _JSON_TYPE]
+
+
+def _encoded(payload: Any) -> bytes:
+    # as JSONResponse encodes
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _decided(request: Request, plan: Plan, decision: Decision, concern: Concern) -> None:
@@ -690,7 +731,9 @@ async def route_batch(request: Request) -> Response:
     if len(concerns) > MAX_BATCH:
         problem = ConcernError.of("concerns", "at most {limit} concerns in one batch", limit=MAX_BATCH)
         raise _Refusal(422, _invalid(problem, "invalid batch", said))
-    results: list[dict[str, Any]] = []
+    # each result encoded as it is made, and the answer joined from them: one Decision's
+    # JSON is made once (in Rust), never as a dict of dicts for json.dumps to walk again
+    results: list[bytes] = []
     for i, concern in enumerate(concerns):
         if i and i % _YIELD_EVERY == 0:
             await anyio.sleep(0)
@@ -698,13 +741,16 @@ async def route_batch(request: Request) -> Response:
             checked = parse_concern(concern)
             decision = plan.route(checked, lang=lang)
             _decided(request, plan, decision, checked)
-            results.append({"decision": decision.model_dump(mode="json", by_alias=True)})
+            results.append(b'{"decision":' + _DECISION_JSON(decision, by_alias=True) + b"}")
         except ConcernError as exc:
-            results.append(_invalid(exc, lang=said))
+            results.append(_encoded(_invalid(exc, lang=said)))
         except Exception as exc:  # a bug of ours on one concern must not lose the others' answers
-            _log_internal(exc, "route_batch")
-            results.append({"error": "internal error", "problems": []})
-    return JSONResponse({"results": results})
+            log_internal(exc, "route_batch")
+            results.append(_BATCH_INTERNAL)
+    return _Json(b'{"results":[' + b",".join(results) + b"]}")
+
+
+_BATCH_INTERNAL = _encoded({"error": "internal error", "problems": []})
 
 
 async def list_plans(request: Request) -> Response:
@@ -788,12 +834,6 @@ async def reload(request: Request) -> Response:
 # --- errors --------------------------------------------------------------------------------
 
 
-def _log_internal(exc: BaseException, where: str) -> None:
-    # the type and the frames, never str(exc): a message may quote the data being handled
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("internal error (%s) in %s\n%s", type(exc).__name__, where, frames.rstrip())
-
-
 def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, _Refusal)
     return JSONResponse(exc.payload, status_code=exc.status, headers=exc.headers)
@@ -842,7 +882,7 @@ class _Guard:
             await self.app(scope, receive, tracked)
         except Exception as exc:
             endpoint = getattr(scope.get("endpoint"), "__name__", "the app")
-            _log_internal(exc, str(endpoint))
+            log_internal(exc, str(endpoint))
             if not started:
                 await JSONResponse({"error": "internal error"}, status_code=500)(scope, receive, send)
 
@@ -862,19 +902,6 @@ def _silence_uvicorn_access_log() -> None:
     logger = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, _NoRawAccessLine) for f in logger.filters):
         logger.addFilter(_NoRawAccessLine())
-
-
-class _Follow:
-    """Before each request: has another worker reloaded? (``PlanStore.follow``: a stat at most once a second)."""
-
-    def __init__(self, app: ASGIApp, store: PlanStore) -> None:
-        self.app = app
-        self.store = store
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            self.store.follow()
-        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -924,13 +951,20 @@ def create_app(
     routes += [Route(path, handler, methods=methods) for path, handler, methods in endpoints]
     _silence_uvicorn_access_log()
     middleware = [
-        # outermost first: the request id is set before anything logs; the access log sees every
-        # answer; CORS answers a preflight itself; the guard refuses before any endpoint runs
-        Middleware(RequestId),
-        Middleware(AccessLog, routes=routes, metrics=collected),
+        # one layer, outermost: the request id is set before anything logs, the access log and
+        # the metrics see every answer, the guards refuse before any endpoint runs (middleware.py)
+        Middleware(
+            Service,
+            routes=routes,
+            read_timeout=read_timeout,
+            metrics=collected,
+            follow=store.follow if epoch_file is not None else None,
+            catch_errors=not cors_origins,
+        ),
     ]
     if cors_origins:
-        middleware.append(
+        # CORS answers a preflight itself; the error guard inside it, so a 500 carries its headers
+        middleware += [
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(cors_origins),
@@ -939,13 +973,9 @@ def create_app(
                 allow_headers=["content-type", "x-request-id"],
                 expose_headers=["x-request-id"],
                 max_age=600,
-            )
-        )
-    middleware += [
-        Middleware(RequestGuard, read_timeout=read_timeout),
-        Middleware(_Guard),
-        Middleware(_Follow, store=store),
-    ]
+            ),
+            Middleware(_Guard),
+        ]
     app = Starlette(
         routes=routes,
         middleware=middleware,

@@ -31,7 +31,6 @@ import os
 import re
 import sys
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,9 +44,9 @@ __all__ = [
     "DecisionLog",
     "JsonFormatter",
     "Metrics",
-    "RequestId",
     "TextFormatter",
     "current_request_id",
+    "request_id_var",
     "valid_request_id",
 ]
 
@@ -55,6 +54,7 @@ REQUEST_ID_HEADER = "x-request-id"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("beredskab_request_id", default=None)
+request_id_var = _request_id  # set per request by the service's ASGI layer (``middleware.Service``)
 
 
 def valid_request_id(value: bytes) -> bool:
@@ -65,34 +65,6 @@ def valid_request_id(value: bytes) -> bool:
 def current_request_id() -> str | None:
     """The id of the request being handled in this task (None outside a request)."""
     return _request_id.get()
-
-
-class RequestId:
-    """ASGI middleware, outermost: sets the request id for the request's task and adds it to the response."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        sent = [v for k, v in scope["headers"] if k == b"x-request-id"]
-        rid = sent[0].decode("ascii") if len(sent) == 1 and valid_request_id(sent[0]) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = rid
-        token = _request_id.set(rid)
-        header = (b"x-request-id", rid.encode("ascii"))
-
-        async def with_id(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
-                message["headers"] = [*headers, header]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, with_id)
-        finally:
-            _request_id.reset(token)
 
 
 # --- log formats ---------------------------------------------------------------------------
@@ -212,7 +184,10 @@ class Metrics:
         self.decisions = Counter("beredskab_decisions", "Decisions made, by plan and deciding rule", ["plan", "rule"])
         self.reloads = Counter("beredskab_reloads", "Plan reloads tried (HTTP, SIGHUP, or another worker's)")
         self.reload_failures = Counter("beredskab_reload_failures", "Plan reloads that failed (the old plans stay)")
+        # the labelled children, looked up once: ``labels()`` takes a lock and builds a key each call
         self._decided: dict[tuple[str, str], Any] = {}
+        self._counted: dict[tuple[str, str, int | None], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     @classmethod
     def get(cls) -> Metrics:
@@ -227,6 +202,22 @@ class Metrics:
                 child = self._decided[(plan, rule)] = self.decisions.labels(plan, rule)
             child.inc()
 
+    def observe(self, route: str, method: str, status: int | None, seconds: float) -> None:
+        """A request answered: counted by route template, method and status, and timed by route template.
+
+        Every label is bounded (see the module's docstring), so the children cached here are too.
+        """
+        key = (route, method, status)
+        counted = self._counted.get(key)
+        if counted is None:
+            label = str(status) if status is not None else "-"
+            counted = self._counted[key] = self.requests.labels(route, method, label)
+        counted.inc()
+        timed = self._timed.get(route)
+        if timed is None:
+            timed = self._timed[route] = self.latency.labels(route)
+        timed.observe(seconds)
+
     def exposition(self) -> tuple[bytes, str]:
         """The text a scrape gets: every worker's counts in multiprocess mode, this process's otherwise."""
         from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -237,11 +228,6 @@ class Metrics:
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry), CONTENT_TYPE_LATEST
         return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
-
-
-def observe_request(metrics: Metrics, route: str, method: str, status: int | None, seconds: float) -> None:
-    metrics.requests.labels(route, method, str(status) if status is not None else "-").inc()
-    metrics.latency.labels(route).observe(seconds)
 
 
 def utc_iso(timestamp: float | None = None) -> str:
