@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -60,7 +63,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_site_has_every_page_and_every_link_resolves(site: Path) -> None:
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     slugs = ["broendby", "herning", "kbh", "koege", "randers"]
-    assert pages == sorted(["index.html", *(f"plans/{s}.html" for s in slugs), *(f"cards/{s}.html" for s in slugs)])
+    rules = [f"rules/{s}/{r}.html" for s in slugs for r in _rule_ids(s)]
+    assert pages == sorted(
+        ["index.html", *(f"plans/{s}.html" for s in slugs), *(f"cards/{s}.html" for s in slugs), *rules]
+    )
     for page in site.rglob("*.html"):
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -114,6 +120,84 @@ def _first_rule() -> str:
     from beredskab import load_plan
 
     return load_plan(PLANS / "koege.yaml").rules[0].id
+
+
+def _rule_ids(slug: str) -> list[str]:
+    """Every rule of the plan, and the catch-all where it can decide (a page each)."""
+    from beredskab import load_plan
+    from beredskab.analysis.space import DecisionSpace, partition
+
+    plan = load_plan(PLANS / f"{slug}.yaml")
+    owners = {r.owner for r in partition(DecisionSpace.of(plan, plan.compiled, dt.date.fromisoformat(AS_OF)))}
+    return [r.id for r in plan.rules] + (["catch-all"] if None in owners else [])
+
+
+def _concern(html: str) -> dict[str, Any]:
+    found = re.search(r'<pre class="concern"><code>(.*?)</code></pre>', html, re.S)
+    assert found, "no concern on the page"
+    return dict(json.loads(unescape(found[1])))
+
+
+def test_every_rule_page_draws_a_concern_it_decides(site: Path) -> None:
+    from beredskab import load_plan
+    from beredskab.audit.graph import concern_route
+
+    for slug in ["broendby", "herning", "kbh", "koege", "randers"]:
+        plan = load_plan(PLANS / f"{slug}.yaml")
+        plan_page = (site / "plans" / f"{slug}.html").read_text(encoding="utf-8")
+        for rule in plan.rules:
+            page = site / "rules" / slug / f"{rule.id}.html"
+            assert page.is_file(), page
+            assert f'href="../rules/{slug}/{rule.id}.html"' in plan_page
+            html = page.read_text(encoding="utf-8")
+            assert f'href="../../plans/{slug}.html"' in html
+            if "never-decides" in html:
+                continue
+            assert 'marker-end="url(#arrow-route)"' in html and re.search(r'<g class="edge [^"]*route"', html), page
+            concern = _concern(html)
+            assert plan.route(concern).rules[0] == rule.id, (page, concern)
+            assert concern_route(plan, concern).decisions[0].rules[0] == rule.id
+            assert f"beredskab graph {slug} --concern - &lt;&lt;&lt; " in html
+
+
+def test_rule_pages_speak_danish_by_default_and_english_with_lang_en() -> None:
+    da = build_report([PLANS / "koege.yaml"], as_of=dt.date(2026, 12, 1))
+    en = build_report([PLANS / "koege.yaml"], lang="en", as_of=dt.date(2026, 12, 1))
+    rule = _first_rule()
+    page = f"rules/koege/{rule}.html"
+    assert 'lang="da"' in da[page] and "Betingelse" in da[page] and "Vejen for én bekymring" in da[page]
+    assert 'lang="en"' in en[page] and "Condition" in en[page] and "The route of one concern" in en[page]
+    # the plan's own words stay Danish in both
+    assert "Akut bekymring" in en[page]
+
+
+def test_rule_page_of_a_plan_without_examples_uses_the_witness(tmp_path: Path) -> None:
+    shutil.copy(PLANS / "koege.yaml", tmp_path / "koege.yaml")  # no koege.examples.yaml beside it
+    pages = build_report([tmp_path / "koege.yaml"], lang="en", as_of=dt.date(2026, 12, 1))
+    html = pages[f"rules/koege/{_first_rule()}.html"]
+    assert "The most ordinary concern of the decision space" in html
+    from beredskab import load_plan
+
+    assert load_plan(PLANS / "koege.yaml").route(_concern(html)).rules[0] == _first_rule()
+
+
+def test_a_shadowed_rule_page_says_it_never_decides(tmp_path: Path) -> None:
+    text = (PLANS / "koege.yaml").read_text(encoding="utf-8")
+    first = _first_rule()
+    start = text.index(f"  - id: {first}\n")
+    end = text.index("\n  - id: ", start + 1) + 1
+    block = text[start:end]
+    # the same rule again right after itself: the copy can never decide
+    copy = block.replace(f"id: {first}", "id: shadowed-copy", 1).replace(
+        "    explanation: ", "    explanation: <script>alert('x')</script> ", 1
+    )
+    (tmp_path / "koege.yaml").write_text(text[:end] + copy + text[end:], encoding="utf-8")
+    pages = build_report([tmp_path / "koege.yaml"], lang="en", as_of=dt.date(2026, 12, 1))
+    html = pages["rules/koege/shadowed-copy.html"]
+    assert "This rule never decides" in html
+    assert "arrow-route" not in html and '<pre class="concern">' not in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "(never decides)" in pages["plans/koege.html"]
 
 
 # --- in a browser ---------------------------------------------------------------------------
