@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +64,77 @@ def expected_problems(path: Path) -> list[tuple[str, int, int, str | None]]:
             out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)))
     assert out, f"{path} has no '# expect:' line"
     return out
+
+
+SERVE_WAIT = 10.0  # seconds a served process may take to start or stop before a test gives up
+
+
+class ServedProcess:
+    """``python -m beredskab serve ARGS`` in a subprocess on a free loopback port, its output collected.
+
+    stdout and stderr both: uvicorn's own access log writes to stdout, and a line with a
+    caller's path in it must be caught wherever it goes. The admin token's variable is never
+    inherited from the environment running the tests.
+    """
+
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str] | None = None,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
+        environ = {k: v for k, v in os.environ.items() if k != "BEREDSKAB_ADMIN_TOKEN"}
+        environ.update(env or {}, PYTHONUNBUFFERED="1")
+        cmd = [sys.executable, "-m", "beredskab", "serve", *args, "--port", "0"]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=environ,
+            cwd=REPO,
+            preexec_fn=preexec,  # only setrlimit, before exec
+        )
+        self._lines: list[str] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._pump, daemon=True).start()
+        try:
+            self.port = int(self.wait_for(r"Uvicorn running on http://127\.0\.0\.1:(\d+)").group(1))
+        except BaseException:
+            self.stop()  # a server that never said where it listens is still stopped
+            raise
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            with self._lock:
+                self._lines.append(raw.decode("utf-8", "replace"))
+
+    def output(self) -> str:
+        with self._lock:
+            return "".join(self._lines)
+
+    def wait_for(self, pattern: str, timeout: float = SERVE_WAIT) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.output())
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the server exited ({self.proc.returncode}):\n{self.output()[-2000:]}")
+            time.sleep(0.02)
+        raise AssertionError(f"the server never logged {pattern!r}:\n{self.output()[-2000:]}")
+
+    def client(self, **kwargs: Any) -> Any:
+        import httpx  # the serve tests' client; conftest loads for every test
+
+        # trust_env off: a proxy from the environment must never see (or carry) this traffic
+        return httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=SERVE_WAIT, trust_env=False, **kwargs)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(SERVE_WAIT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(SERVE_WAIT)

@@ -12,10 +12,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import PLANS, REPO
+from conftest import PLANS, ServedProcess
 
 WAIT = 10.0
 TOKEN = "ops-admin-token-for-the-tests-0123456789"
@@ -34,44 +32,16 @@ ORIGIN = "https://intranet.example.dk"
 ADMIN_TOKEN_ENV = "BEREDSKAB_ADMIN_TOKEN"
 
 
-class Served:
-    """``python -m beredskab serve`` in a subprocess on a free loopback port, its output (stdout and stderr) collected."""
+class Served(ServedProcess):
+    """``python -m beredskab serve PATHS FLAGS`` on a free loopback port, healthy before a test uses it."""
 
     def __init__(self, paths: list[Path], *flags: str) -> None:
-        environ = {k: v for k, v in os.environ.items() if k != ADMIN_TOKEN_ENV}
-        environ["PYTHONUNBUFFERED"] = "1"
-        cmd = [sys.executable, "-m", "beredskab", "serve", *map(str, paths), "--port", "0", *flags]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environ, cwd=REPO)
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._pump, daemon=True).start()
+        super().__init__([*map(str, paths), *flags])
         try:
-            self.port = int(self.wait_for(r"Uvicorn running on http://127\.0\.0\.1:(\d+)").group(1))
             self._wait_healthy()
         except BaseException:
             self.stop()
             raise
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            with self._lock:
-                self._lines.append(raw.decode("utf-8", "replace"))
-
-    def output(self) -> str:
-        with self._lock:
-            return "".join(self._lines)
-
-    def wait_for(self, pattern: str, timeout: float = WAIT) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(pattern, self.output())
-            if m:
-                return m
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the server exited ({self.proc.returncode}):\n{self.output()[-2000:]}")
-            time.sleep(0.02)
-        raise AssertionError(f"the server never logged {pattern!r}:\n{self.output()[-2000:]}")
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + WAIT
@@ -84,19 +54,6 @@ class Served:
                 if time.monotonic() > deadline:
                     raise
             time.sleep(0.05)
-
-    def client(self, **kwargs: Any) -> httpx.Client:
-        # trust_env off: a proxy from the environment must never see (or carry) this traffic
-        return httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=WAIT, trust_env=False, **kwargs)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(WAIT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(WAIT)
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ import httpx
 import pytest
 import uvicorn
 
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, ServedProcess
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="the service's guards are tested on POSIX")
 
@@ -42,12 +42,8 @@ NAME, CPR = "Birgit_Bech", "0909091234"  # what a caller might put in a path: ne
 ADMIN_TOKEN_ENV = "BEREDSKAB_ADMIN_TOKEN"  # spelled out: the name is the operator's interface
 
 
-class Served:
-    """``python -m beredskab serve`` in a subprocess on a free loopback port, its output collected.
-
-    stdout and stderr both: uvicorn's own access log writes to stdout, and a line with a
-    caller's path in it must be caught wherever it goes.
-    """
+class Served(ServedProcess):
+    """``python -m beredskab serve plans/ FLAGS`` on a free loopback port, and raw connections to it."""
 
     def __init__(
         self,
@@ -55,62 +51,10 @@ class Served:
         env: dict[str, str] | None = None,
         preexec: Callable[[], None] | None = None,
     ) -> None:
-        environ = {k: v for k, v in os.environ.items() if k != ADMIN_TOKEN_ENV}
-        environ.update(env or {}, PYTHONUNBUFFERED="1")
-        cmd = [sys.executable, "-m", "beredskab", "serve", str(PLANS), "--port", "0", *flags]
-        self.proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=environ,
-            cwd=REPO,
-            preexec_fn=preexec,  # only setrlimit, before exec
-        )
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._pump, daemon=True).start()
-        try:
-            self.port = int(self.wait_for(r"Uvicorn running on http://127\.0\.0\.1:(\d+)").group(1))
-        except BaseException:
-            self.stop()  # a server that never said where it listens is still stopped
-            raise
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            with self._lock:
-                self._lines.append(raw.decode("utf-8", "replace"))
-
-    def output(self) -> str:
-        with self._lock:
-            return "".join(self._lines)
-
-    def wait_for(self, pattern: str, timeout: float = WAIT) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(pattern, self.output())
-            if m:
-                return m
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the server exited ({self.proc.returncode}):\n{self.output()[-2000:]}")
-            time.sleep(0.02)
-        raise AssertionError(f"the server never logged {pattern!r}:\n{self.output()[-2000:]}")
-
-    def client(self) -> httpx.Client:
-        # trust_env off: a proxy from the environment must never see (or carry) this traffic
-        return httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=WAIT, trust_env=False)
+        super().__init__([str(PLANS), *flags], env=env, preexec=preexec)
 
     def connect(self, timeout: float = WAIT) -> socket.socket:
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(WAIT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(WAIT)
 
 
 @contextlib.contextmanager
