@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,3 +139,19 @@ class ServedProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(SERVE_WAIT)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def playwright_with_chromium() -> Any:
+    """playwright's sync API for Debian's chromium (``CHROMIUM``; it never downloads a browser).
+
+    Skips where chromium is missing, but fails in CI, where ``.ci/run`` installs it.
+    """
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install -y chromium); CI installs it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    return sync_api.sync_playwright()

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from beredskab.audit.compare import MARKS, Cell, CellActor, Matrix, _group, compare, render_matrix, wait_class
-from conftest import PLANS
+from conftest import CHROMIUM, PLANS, playwright_with_chromium
 
 AS_OF = dt.date(2026, 12, 1)
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -135,19 +131,10 @@ def test_markdown_cells_carry_the_mark_of_their_group(matrix: Matrix) -> None:
 # --- in a browser ---------------------------------------------------------------------------
 
 
-def _browser() -> Any:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    return sync_api.sync_playwright()
-
-
 def test_the_html_matrix_shows_the_legend_and_the_shades(matrix: Matrix, tmp_path: Path) -> None:
     page_file = tmp_path / "matrix.html"
     page_file.write_text(render_matrix(matrix, "html", lang="en"), encoding="utf-8")
-    with _browser() as pw:
+    with playwright_with_chromium() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1200})

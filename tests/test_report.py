@@ -17,10 +17,9 @@ import pytest
 
 from beredskab.audit.report import build_report, write_report
 from beredskab.cli import main
-from conftest import PLANS
+from conftest import CHROMIUM, PLANS, playwright_with_chromium
 
 AS_OF = "2026-12-01"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(os.environ.get("BEREDSKAB_SCREENSHOTS", "")) if os.environ.get("BEREDSKAB_SCREENSHOTS") else None
 
 
@@ -203,19 +202,10 @@ def test_a_shadowed_rule_page_says_it_never_decides(tmp_path: Path) -> None:
 # --- in a browser ---------------------------------------------------------------------------
 
 
-def _browser() -> Any:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); CI installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    return sync_api.sync_playwright()
-
-
 def test_every_page_renders_in_chromium(site: Path, tmp_path: Path) -> None:
     shots = SHOTS or tmp_path
     shots.mkdir(parents=True, exist_ok=True)
-    with _browser() as pw:
+    with playwright_with_chromium() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
