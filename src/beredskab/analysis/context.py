@@ -45,6 +45,11 @@ class CheckContext:
         """The day abbreviation of a (local) moment in the run's language: ``Mon`` / ``man``."""
         return translator(self.lang)(WEEKDAYS[moment.weekday()])
 
+    def moment(self, at: dt.datetime) -> str:
+        """A moment as the findings write it, in Copenhagen time: ``Mon 2026-11-23 10:00`` / ``man 2026-11-23 10:00``."""
+        local = at.astimezone(ZONE)
+        return f"{self.weekday(local)} {local:%Y-%m-%d %H:%M}"
+
     @property
     def file(self) -> str:
         return self.document.file

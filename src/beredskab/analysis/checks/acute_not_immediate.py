@@ -89,7 +89,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             )
             if moment is not None:
                 problem = _("an acute concern ({concern}) goes first to {actor}, which is closed at {moment}")
-                closed_at = f"{ctx.weekday(moment)} {moment:%Y-%m-%d %H:%M}"
+                closed_at = ctx.moment(moment)
         if problem is None:
             continue
         key = (region.owner, problem, actor.name, closed_at)

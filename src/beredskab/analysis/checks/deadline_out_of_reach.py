@@ -89,9 +89,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                     "{due}, and {actor} can act from {available} ({late} too late)"
                 ).format(
                     actor=name,
-                    received=_when(ctx, at),
-                    due=_when(ctx, act_by),
-                    available=_when(ctx, available),
+                    received=ctx.moment(at),
+                    due=ctx.moment(act_by),
+                    available=ctx.moment(available),
                     late=span(available - act_by, _),
                 )
                 other = _covered_by(ctx, act, at)
@@ -122,7 +122,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
                     _(
                         "the deadline of {actor} can fall on a day it is closed: a concern received {received} is "
                         "due {due}; its last open time before then ends {last}"
-                    ).format(actor=name, received=_when(ctx, at), due=_when(ctx, act_by), last=_when(ctx, last)),
+                    ).format(actor=name, received=ctx.moment(at), due=ctx.moment(act_by), last=ctx.moment(last)),
                     key=True,
                     severity=Severity.INFO,
                 )
@@ -227,8 +227,3 @@ def _in_class(ctx: CheckContext, at: dt.datetime, facts: dict[str, Any]) -> bool
         if sid is not None and value != yes_no(ctx.compiled.schedules[sid].is_open(at)):
             return False
     return True
-
-
-def _when(ctx: CheckContext, moment: dt.datetime) -> str:
-    local = moment.astimezone(ZONE)
-    return f"{ctx.weekday(local)} {local:%Y-%m-%d %H:%M}"

@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._problems import Draft, Severity
-from ...routing.calendar import ZONE
 from ..context import CheckContext
 from ..moments import moments_in_class, promise_deadline, span
 from ..reach import Reach, reach
@@ -113,12 +112,11 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
 
 def _wait(ctx: CheckContext, entry: Worst) -> str:
     wait, at, got = entry[0], entry[1], entry[2]
-    a, b = at.astimezone(ZONE), (got.earliest or at).astimezone(ZONE)
     return ctx.translate("{span} (received {received}, {who} can act from {start})").format(
         span=span(wait, ctx.translate),
-        received=f"{ctx.weekday(a)} {a:%Y-%m-%d %H:%M}",
+        received=ctx.moment(at),
         who=got.who,
-        start=f"{ctx.weekday(b)} {b:%Y-%m-%d %H:%M}",
+        start=ctx.moment(got.earliest or at),
     )
 
 

@@ -41,8 +41,7 @@ MAX_WINDOWS = 6
 
 
 def _label(ctx: CheckContext, a: dt.datetime, b: dt.datetime) -> str:
-    a, b = a.astimezone(ZONE), b.astimezone(ZONE)
-    return f"{ctx.weekday(a)} {a:%Y-%m-%d %H:%M} - {ctx.weekday(b)} {b:%Y-%m-%d %H:%M}"
+    return f"{ctx.moment(a)} - {ctx.moment(b)}"
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:

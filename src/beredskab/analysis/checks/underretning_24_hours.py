@@ -37,7 +37,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._problems import Draft
-from ...routing.calendar import ZONE
 from ...spec.model import ActionSpec, parse_duration
 from ...spec.national import load_national
 from ...spec.vocabulary import ActorKind
@@ -100,9 +99,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             "hours Barnets Lov gives (received {received}, {who} can act from {start}); e.g. {concern}"
         ).format(
             wait=span(wait, _),
-            received=_when(ctx, at),
+            received=ctx.moment(at),
             who=who,
-            start=_when(ctx, can),
+            start=ctx.moment(can),
             concern=ctx.space.describe(assign, _),
         ),
         _(
@@ -134,8 +133,3 @@ def _earliest(ctx: CheckContext, actions: list[ActionSpec], at: dt.datetime) -> 
         if opening is not None and (best is None or opening < best[0]):
             best = (opening, actor.name)
     return best
-
-
-def _when(ctx: CheckContext, moment: dt.datetime) -> str:
-    local = moment.astimezone(ZONE)
-    return f"{ctx.weekday(local)} {local:%Y-%m-%d %H:%M}"
