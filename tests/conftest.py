@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +157,30 @@ def playwright_with_chromium() -> Any:
         pytest.skip("chromium is not installed (apt-get install -y chromium); CI installs it")
     sync_api = pytest.importorskip("playwright.sync_api")
     return sync_api.sync_playwright()
+
+
+@dataclass
+class Result:
+    """What one in-process run of the command line gave: exit code, stdout, stderr."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """``cli(*argv, stdin=b"...")`` runs ``main`` in-process and returns code, stdout, stderr."""
+    from beredskab.cli import main
+
+    def run(*argv: str, stdin: bytes | None = None) -> Result:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse: --help, --version and usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run

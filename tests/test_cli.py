@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import json
 import os
 import re
@@ -17,7 +16,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,9 +24,8 @@ import pytest
 import yaml
 
 import beredskab
-from beredskab.cli import main
 from beredskab.spec.vocabulary import KIND_WORDS, ActorKind
-from conftest import EXAMPLE_FILES, PLANS, REPO, expected_problems
+from conftest import EXAMPLE_FILES, PLANS, REPO, Result, expected_problems
 
 INVALID = sorted((EXAMPLE_FILES / "invalid").glob("*.yaml"))
 MINIMAL = EXAMPLE_FILES / "valid" / "minimal.yaml"
@@ -85,35 +82,11 @@ def decide(plan: str, event: dict[str, Any]) -> dict[str, Any]:
     return dumped
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture(autouse=True)
 def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from the repository root (slugs resolve there), outside GitHub Actions."""
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """``cli(*argv, stdin=b"...")`` runs ``main`` in-process and returns code, stdout, stderr."""
-
-    def run(*argv: str, stdin: bytes | None = None) -> Result:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse: --help, --version and usage errors
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
 
 
 def run_process(

@@ -15,7 +15,6 @@ import math
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,36 +25,15 @@ from babel.messages.pofile import read_po
 import beredskab
 from beredskab._i18n import LOCALE_DIR
 from beredskab.analysis.examples import examples_coverage, format_percent, run_examples
-from beredskab.cli import main
 from conftest import PLANS, REPO, SLUGS
 
 SRC = REPO / "src" / "beredskab"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(autouse=True)
 def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Any:
-    def run(*argv: str) -> Result:
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse usage errors
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
 
 
 def _shipped_examples(slug: str) -> list[dict[str, Any]]:
