@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 from html.parser import HTMLParser
 from typing import Any
 
@@ -17,7 +16,7 @@ from beredskab.audit import card as card_module
 from beredskab.audit.card import CARD_FORMATS, render_card
 from beredskab.plan import compile_plan
 from beredskab.spec.model import Source
-from conftest import SLUGS
+from conftest import CHROMIUM, SLUGS, playwright_with_chromium
 
 # a fixed day: the cards route concerns on the days after it, never on today
 MONDAY = dt.date(2026, 11, 23)
@@ -460,14 +459,9 @@ def test_bad_format_or_language_is_refused(minimal_plan: beredskab.Plan) -> None
 
 # --- one A4 page, in a browser --------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def test_every_card_prints_on_one_a4_page(plans: dict[str, beredskab.Plan], tmp_path: Any) -> None:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
+    with playwright_with_chromium() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page()

@@ -17,10 +17,9 @@ import pytest
 import beredskab
 from beredskab.audit.graph import GRAPH_FORMATS, concern_route, render_graph
 from beredskab.cli import main
+from conftest import CHROMIUM, SLUGS, playwright_with_chromium
 
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SLUGS = ("koege", "herning", "randers", "kbh", "broendby")
 TOLERANCE = 1.0  # px two boxes may touch by (antialiasing, rounding)
 MM_PER_PX = 25.4 / 96
 A4_LANDSCAPE_MM = (277.0, 190.0)
@@ -49,10 +48,7 @@ def _overlap(a: list[float], b: list[float]) -> bool:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
+    with playwright_with_chromium() as pw:
         launched = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             yield launched
