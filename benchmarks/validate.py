@@ -7,6 +7,9 @@ Prints, from one run:
 - with ``--against SRC`` (the ``src`` folder of another checkout, e.g. a ``git worktree``
   of the previous commit), the same two figures for that code, measured interleaved in
   the same run, and the ratios;
+- the work after the imports, in this process (best of 10, so a busy machine shows
+  less): ``validate("plans/")``, and the slowest checks over the five plans, each check
+  in a run of its own (so a check pays for the shared analyses it is the first to ask for);
 - for synthetic plans of 2 age bands up to the most a plan can hold (the compile limits,
   BK104: ``LIMITS["age_bands"]`` counting the ``unknown`` band, and ``LIMITS["rules"]``), with
   about 4 rules per band: the raw size of the decision space (product of all dimensions),
@@ -61,6 +64,37 @@ def fresh_figures(against: str | None, rounds: int = 5) -> dict[str, dict[str, f
             best[side]["import"] = min(best[side]["import"], _wall(IMPORT, src))
             best[side]["validate"] = min(best[side]["validate"], _wall(VALIDATE, src))
     return best
+
+
+def in_process_figures(rounds: int = 10, shown: int = 8) -> None:
+    """Best-of-``rounds`` milliseconds of ``validate("plans/")`` and of the slowest checks, in this process."""
+    from beredskab.analysis.checks import REGISTRY, run_checks
+    from beredskab.analysis.context import CheckContext
+    from beredskab.analysis.validate import validate
+    from beredskab.loader import plan_files, read_document
+    from beredskab.plan import build_plan
+
+    plans = REPO / "plans"
+    validate(plans)  # the imports and the first reading of the texts are not the work measured
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        validate(plans)
+        best = min(best, time.perf_counter() - t0)
+    print(f"validate('plans/') in this process, best of {rounds}: {best * 1000:.1f} ms")
+    loaded = [(doc, build_plan(doc)) for doc in (read_document(f, str(f)) for f in plan_files([plans]))]
+    per_check: dict[str, float] = {}
+    for check in REGISTRY.values():
+        times = []
+        for _ in range(rounds):
+            contexts = [CheckContext(plan, doc) for doc, plan in loaded]  # nothing shared from a previous round
+            t0 = time.perf_counter()
+            for ctx in contexts:
+                run_checks(ctx, [check])
+            times.append(time.perf_counter() - t0)
+        per_check[f"{check.code} {check.name}"] = min(times)
+    for name, seconds in sorted(per_check.items(), key=lambda kv: -kv[1])[:shown]:
+        print(f"  {name:<32} {seconds * 1000:6.1f} ms (alone, all five plans)")
 
 
 RULES_PER_BAND = 4  # intake, irrelevant, offer, visit
@@ -195,6 +229,8 @@ def main() -> int:
         print(f"  against {args.against}:")
         print(f"    import:   {other['import']:.3f} s  (this / against = {this['import'] / other['import']:.2f})")
         print(f"    validate: {other['validate']:.3f} s  (this / against = {this['validate'] / other['validate']:.2f})")
+    print()
+    in_process_figures()
     print()
     print(
         f"{'bands':>6} {'rules':>6} {'raw space':>14} {'regions':>8} {'gaps':>5} {'completeness ms':>16} {'ms/rule':>8}"

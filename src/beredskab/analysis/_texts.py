@@ -17,14 +17,12 @@ bounded (at most :data:`MAX_TEXT_BYTES`), as a regular UTF-8 file.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from .._errors import suggest
 from .._files import read_bounded
-from ..spec._yaml import iter_paths
 from .context import CheckContext
 
 __all__ = ["MAX_TEXT_BYTES", "Citation", "PlanTexts", "SourceText", "norm", "plan_texts"]
@@ -38,8 +36,12 @@ Fault = Literal["outside", "missing", "unreadable"]
 
 
 def norm(text: str) -> str:
-    """``text`` with every run of white space one space: how quotes are compared."""
-    return re.sub(r"\s+", " ", text).strip()
+    """``text`` with every run of white space one space: how quotes are compared.
+
+    ``str.split`` splits at the characters the ``\\s`` of ``re`` matches, so this is
+    ``re.sub(r"\\s+", " ", text).strip()``, a few times faster on a plan's text.
+    """
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -141,10 +143,10 @@ def _read(name: str, path: Path) -> SourceText:
     return SourceText(name, None, raw, norm(raw))
 
 
-def _citations(data: Any, own_name: str | None) -> list[Citation]:
+def _citations(mappings: list[tuple[tuple[Any, ...], dict[str, Any]]], own_name: str | None) -> list[Citation]:
     out: list[Citation] = []
-    for path, value in iter_paths(data):
-        if not (isinstance(value, dict) and "section" in value):
+    for path, value in mappings:
+        if "section" not in value:
             continue
         quote = value.get("quote")
         seed = value.get("seed")
@@ -176,7 +178,7 @@ def _plan_texts(ctx: CheckContext) -> PlanTexts | None:
         folder=folder,
         shown_folder=shown if shown.endswith("/") else shown + "/",
         own=SourceText(document.text, "missing"),
-        citations=_citations(ctx.document.data, document.seed),
+        citations=_citations(ctx.mappings, document.seed),
     )
     texts.own = texts._resolve(document.text, document.text)
     return texts

@@ -11,7 +11,9 @@ from .._problems import words
 from ..plan import Plan
 from ..routing.calendar import ZONE
 from ..routing.router import CompiledPlan
-from ..spec._yaml import YamlDocument
+from ..spec._yaml import YamlDocument, iter_paths
+from .clock import Clock
+from .reach import Reacher
 from .space import DecisionSpace, Region, partition
 
 __all__ = ["CheckContext", "today"]
@@ -56,7 +58,40 @@ class CheckContext:
 
     @property
     def compiled(self) -> CompiledPlan:
-        return self.plan.compiled
+        """The plan's routing form (kept here: the checks ask for it thousands of times a run)."""
+        compiled: CompiledPlan | None = self.cache.get("compiled")
+        if compiled is None:
+            compiled = self.cache["compiled"] = self.plan.compiled
+        return compiled
+
+    @property
+    def reacher(self) -> Reacher:
+        """Who in a rule's ``next`` can be reached at a moment, answered once per run (:class:`~.reach.Reacher`)."""
+        reacher: Reacher | None = self.cache.get("reacher")
+        if reacher is None:
+            reacher = self.cache["reacher"] = Reacher(self.compiled, self.clock)
+        return reacher
+
+    @property
+    def mappings(self) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """Every mapping in the document's data with its path, in :func:`iter_paths` order (cached).
+
+        Several checks look at every mapping (sources, assumptions, quotes): one walk of the
+        data serves them all.
+        """
+        found: list[tuple[tuple[Any, ...], dict[str, Any]]] | None = self.cache.get("mappings")
+        if found is None:
+            found = [(path, value) for path, value in iter_paths(self.document.data) if isinstance(value, dict)]
+            self.cache["mappings"] = found
+        return found
+
+    @property
+    def clock(self) -> Clock:
+        """The run's calendar answers, remembered for every check (:class:`~.clock.Clock`)."""
+        clock: Clock | None = self.cache.get("clock")
+        if clock is None:
+            clock = self.cache["clock"] = Clock()
+        return clock
 
     @property
     def space(self) -> DecisionSpace:

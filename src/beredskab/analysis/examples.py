@@ -23,6 +23,7 @@ from ..spec._yaml import YamlDocument
 from ..spec.model import Source
 from ..spec.phones import phone_digits
 from ..spec.positions import pydantic_problems
+from ._names import is_examples_file
 
 __all__ = [
     "ExampleResult",
@@ -118,11 +119,6 @@ def example_files(paths: list[str]) -> list[Path]:
             out.append(p)
     # a plan and its examples file both named (a pre-commit run): each file runs once
     return list(dict.fromkeys(out))
-
-
-def is_examples_file(path: Path) -> bool:
-    """A routing examples file by its name (``*.examples.yaml``, ``*.examples.yml``)."""
-    return path.name.endswith((EXAMPLES_SUFFIX, ".examples.yml"))
 
 
 def load_examples(path: Path) -> tuple[ExamplesFile, YamlDocument]:

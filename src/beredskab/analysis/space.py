@@ -180,6 +180,16 @@ class DecisionSpace:
             out.update(self.time_classes[assign[TIME]].facts)
         return out
 
+    def extend_facts(self, facts: dict[str, str], dim: str, value: Any) -> dict[str, str]:
+        """``self.facts({**assign, dim: value})`` from ``facts = self.facts(assign)``, ``dim`` not in ``assign``.
+
+        No dimension is a time fact's key (``o_*``, ``holiday``), so the two never overwrite
+        each other: the new fact is added, or the time class's facts are.
+        """
+        if dim == TIME:
+            return {**facts, **dict(self.time_classes[value].facts)}
+        return {**facts, dim: value}
+
     def witness(self, assign: Assignment) -> dict[str, Any]:
         """A concrete concern in the region; free dimensions take their most ordinary value."""
         full = {dim: assign.get(dim, self._ordinary(dim)) for dim in self.dims}
@@ -262,6 +272,9 @@ def time_classes(
     schedule does not open (or a holiday) shows its classes at noon first: a reader's
     Saturday, not its first minute.
     """
+    if not schedules and not uses_holiday and not closing_days and days > 0:
+        # no time fact at all: every day gives the one empty combination, first at the start
+        return [TimeClass((), wall_moment(start, 0))]
     seen: dict[tuple[tuple[str, str], ...], dt.datetime] = {}
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
@@ -289,8 +302,9 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
     (an index per step and band), so the work follows the rules that matter, not all rules.
     """
     conds = conditions if conditions is not None else [r.when for r in space.plan.rules]
-    dims_read = [reads(c) for c in conds]
-    compiled = [compile_condition(c) for c in conds]
+    # compiled once per space: the checks' later questions (satisfying) reuse them
+    dims_read = [space.reads(c) for c in conds]
+    compiled = [space.compiled_condition(c) for c in conds]
     admits = [(admissible(c, "step", space.dims["step"]), admissible(c, "age_band", space.dims["band"])) for c in conds]
     index: dict[tuple[str | None, str | None], list[int]] = {}
 
@@ -305,10 +319,10 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
         return index[key]
 
     regions: list[Region] = []
-    stack: list[tuple[dict[str, Any], int]] = [({}, 0)]
+    # each assignment travels with its facts (space.facts of it), extended as it is split
+    stack: list[tuple[dict[str, Any], dict[str, str], int]] = [({}, {}, 0)]
     while stack:
-        assign, i = stack.pop()
-        facts = space.facts(assign)
+        assign, facts, i = stack.pop()
         candidates = candidates_for(assign.get("step"), assign.get("band"))
         position = bisect.bisect_left(candidates, i)
         for i in candidates[position:]:
@@ -320,7 +334,7 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
                 break
             dim = next(d for d in dims_read[i] if d not in assign)
             for value in reversed(space.dims[dim]):
-                stack.append(({**assign, dim: value}, i))
+                stack.append(({**assign, dim: value}, space.extend_facts(facts, dim, value), i))
             break
         else:
             regions.append(Region(assign, None))
@@ -329,19 +343,19 @@ def partition(space: DecisionSpace, conditions: list[Condition] | None = None) -
 
 def satisfying(space: DecisionSpace, cond: Condition, within: Assignment) -> dict[str, Any] | None:
     """An assignment extending ``within`` on which ``cond`` holds, or None if there is none."""
-    stack: list[dict[str, Any]] = [dict(within)]
+    stack: list[tuple[dict[str, Any], dict[str, str]]] = [(dict(within), space.facts(within))]
     dims = space.reads(cond)
     test = space.compiled_condition(cond)
     while stack:
-        assign = stack.pop()
-        verdict = test.eval3(space.facts(assign))
+        assign, facts = stack.pop()
+        verdict = test.eval3(facts)
         if verdict is True:
             return assign
         if verdict is False:
             continue
         dim = next(d for d in dims if d not in assign)
         for value in reversed(space.dims[dim]):
-            stack.append({**assign, dim: value})
+            stack.append(({**assign, dim: value}, space.extend_facts(facts, dim, value)))
     return None
 
 

@@ -110,12 +110,28 @@ class RoutingGraph:
         return list(self._paths.get(step, [step]))
 
     def unreachable_from(self, start: str = "intake") -> list[str]:
-        import networkx as nx
+        """Steps no chain of hand-overs reaches from ``start`` (every step when ``start`` is none).
 
-        if start not in self.graph:
-            return sorted(self.graph.nodes)
-        seen = nx.descendants(self.graph, start) | {start}
-        return sorted(set(self.graph.nodes) - seen)
+        Depth-first over the plain hand-overs, as :meth:`_paths_to_closure` walks them, so
+        that ``validate`` does not import networkx for it; the nodes are those of
+        :attr:`graph` (the steps and the ends of every hand-over), and the answer is that of
+        ``networkx.descendants`` on it (a test compares the two).
+        """
+        nodes = set(self.steps)
+        following: dict[str, list[str]] = {}
+        for src, dst, _ in self._edges:
+            nodes.update((src, dst))
+            following.setdefault(src, []).append(dst)
+        if start not in nodes:
+            return sorted(nodes)
+        seen = {start}
+        stack = [start]
+        while stack:
+            for nxt in following.get(stack.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return sorted(nodes - seen)
 
     def dead_ends(self) -> list[str]:
         """Non-terminal steps from which no terminal step can be reached."""

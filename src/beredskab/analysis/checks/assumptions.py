@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._problems import Draft
-from ...spec._yaml import iter_paths
 from ..context import CheckContext
 
 CODE = "BK901"
@@ -35,7 +34,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
 
     _ = ctx.translate
     data = ctx.document.data
-    for path, value in iter_paths(data):
+    for path, value in ctx.mappings:
         if isinstance(value, dict) and value.get("assumed") is True:
             note = value.get("note") or _("no note")
             message = _("assumed, not in the plan text: {where}: {note}").format(where=_name(data, path), note=note)

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from ..._problems import Draft
 from ..context import CheckContext
 
@@ -41,6 +39,8 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
     dead = routing.dead_ends()
     if not dead:
         return
+    import networkx as nx  # only to explain a dead end: a plan without one never imports it
+
     g = routing.graph
     component: dict[str, frozenset[str]] = {}
     for scc in nx.strongly_connected_components(g):

@@ -156,16 +156,35 @@ def _first_findings(
     ctx: CheckContext, act: ActionSpec, sched: CompiledSchedule, tcs: list[int | None]
 ) -> tuple[Late | None, Late | None]:
     """The moment at which the deadline passes furthest before the actor can act, and the first
-    at which it falls on a day the actor is closed; None where there is none."""
+    at which it falls on a day the actor is closed; None where there is none.
+
+    Actions with the same schedule, durations and time classes have the same answer (a
+    plan's rules repeat a deadline): it is worked out once per run.
+    """
     assert act.deadline is not None
     deadline = act.deadline
+    grades = tuple(deadline.by_severity.items()) if deadline.by_severity is not None else None
+    known: dict[tuple[Any, ...], tuple[Late | None, Late | None]] = ctx.cache.setdefault(CODE + ":findings", {})
+    key = (sched, deadline.within, grades, deadline.clock, tuple(tcs))
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _work_out(ctx, act, sched, tcs)
+    return found
+
+
+def _work_out(
+    ctx: CheckContext, act: ActionSpec, sched: CompiledSchedule, tcs: list[int | None]
+) -> tuple[Late | None, Late | None]:
+    assert act.deadline is not None
+    deadline = act.deadline
+    clock = ctx.clock
     graded = [s for s in _SEVERITIES if deadline.within is None and s in (deadline.by_severity or {})]
     severities = graded or ["unknown"]
-    moments = sorted(_moments(ctx, tcs, _durations(act)))
+    moments = _sorted_moments(ctx, tcs, _durations(act))
     late: Late | None = None
     closed_day: Late | None = None
     for at in moments:
-        available = sched.next_opening(at)
+        available = clock.next_opening(sched, at)
         if available is None:
             continue
         for severity in severities:
@@ -186,6 +205,16 @@ def _durations(act: ActionSpec) -> list[str]:
     if act.deadline.within is not None:
         return [act.deadline.within]
     return sorted(set((act.deadline.by_severity or {}).values()))
+
+
+def _sorted_moments(ctx: CheckContext, tcs: list[int | None], durations: list[str]) -> list[dt.datetime]:
+    """:func:`_moments` in order, once per run for each time classes and durations."""
+    known: dict[tuple[Any, ...], list[dt.datetime]] = ctx.cache.setdefault(CODE + ":moments", {})
+    key = (tuple(tcs), tuple(durations))
+    found = known.get(key)
+    if found is None:
+        found = known[key] = sorted(_moments(ctx, tcs, durations))
+    return found
 
 
 def _moments(ctx: CheckContext, tcs: list[int | None], durations: list[str]) -> set[dt.datetime]:
@@ -224,6 +253,6 @@ def _in_class(ctx: CheckContext, at: dt.datetime, facts: dict[str, Any]) -> bool
                 return False
             continue
         sid = schedule_of(key)
-        if sid is not None and value != yes_no(ctx.compiled.schedules[sid].is_open(at)):
+        if sid is not None and value != yes_no(ctx.clock.is_open(ctx.compiled.schedules[sid], at)):
             return False
     return True

@@ -69,6 +69,7 @@ class _Analysis:
         self.ctx = ctx
         self.space = ctx.space
         self._cache: dict[tuple[int, tuple[tuple[str, Any], ...]], bool] = {}
+        self._follows_cache: dict[tuple[int, str, int | None], bool] = {}
         self.no_consent: list[Assign] = (
             [{CONSENT: "false"}, {CONSENT: "unknown"}] if CONSENT in self.space.dims else [{}]
         )
@@ -95,21 +96,33 @@ class _Analysis:
 
     def shared_by_rule(self, cond: Condition, actor: str) -> str | None:
         """A step (not intake) after which ``cond`` holds without consent while someone else holds the case."""
-        mine = set(self.space.reads(cond))
         for sid, performers in self.performers.items():
             if sid == "intake" or sid not in self.ctx.plan.steps:
                 continue
             for other, before in performers:
-                if other == actor:
-                    continue
-                # only facts both conditions read must agree; the others are free for each
-                dims = [d for d in PERSISTENT if d in mine and (before is None or d in self.space.reads(before))]
-                for combo in self._combos(dims):
-                    if before is not None and not self.holds(before, combo):
-                        continue
-                    if any(self.holds(cond, {"step": sid, **combo, **nc}) for nc in self.no_consent):
-                        return sid
+                if other != actor and self._follows(cond, sid, before):
+                    return sid
         return None
+
+    def _follows(self, cond: Condition, sid: str, before: Condition | None) -> bool:
+        """Whether ``cond`` can hold without consent after step ``sid`` reached by a rule ``before``
+        (None: the catch-all), for the same person; once per rule, step and rule before."""
+        key = (id(cond), sid, None if before is None else id(before))
+        found = self._follows_cache.get(key)
+        if found is None:
+            found = self._follows_cache[key] = self._can_follow(cond, sid, before)
+        return found
+
+    def _can_follow(self, cond: Condition, sid: str, before: Condition | None) -> bool:
+        mine = set(self.space.reads(cond))
+        # only facts both conditions read must agree; the others are free for each
+        dims = [d for d in PERSISTENT if d in mine and (before is None or d in self.space.reads(before))]
+        for combo in self._combos(dims):
+            if before is not None and not self.holds(before, combo):
+                continue
+            if any(self.holds(cond, {"step": sid, **combo, **nc}) for nc in self.no_consent):
+                return True
+        return False
 
     def shared_by_catch_all(self, actor: str) -> str | None:
         """A step (not intake) at which the catch-all answers without consent while someone else holds the case."""

@@ -34,7 +34,7 @@ from typing import Any
 from ..._problems import Draft, Severity
 from ..context import CheckContext
 from ..moments import moments_in_class, promise_deadline, span
-from ..reach import Reach, reach
+from ..reach import Reach
 from ..space import TIME
 
 CODE = "BK604"
@@ -43,11 +43,12 @@ Worst = tuple[dt.timedelta, dt.datetime, Reach, int | None, dict[str, Any]]
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
-    plan, compiled, space = ctx.plan, ctx.compiled, ctx.space
+    plan, space = ctx.plan, ctx.space
     if "intake" not in plan.steps:
         return
     promise = plan.response_promise
     cache: dict[tuple[int | None, dt.datetime], Reach] = {}
+    dues: dict[tuple[dt.datetime, int], dt.datetime] = {}  # the promise's deadline by moment, for every rule
     worst: Worst | None = None
     worst_ordinary: Worst | None = None
     breach: Worst | None = None
@@ -64,7 +65,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         for moment in moments_in_class(ctx, tc, stretch_starts=True):
             key = (region.owner, moment.at)
             if key not in cache:
-                cache[key] = reach(compiled, rule.next, moment.at)
+                cache[key] = ctx.reacher.reach(rule.next, moment.at)
             got = cache[key]
             if got.earliest is None:
                 continue  # nobody with a contact: BK603's finding
@@ -77,7 +78,9 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             # a breach by everyone in next is BK602's error; warn where only a contact is missing
             late = False
             if promise is not None:
-                due = promise_deadline(promise, moment.at)
+                due = dues.get((moment.at, moment.at.fold))
+                if due is None:
+                    due = dues[(moment.at, moment.at.fold)] = promise_deadline(promise, moment.at)
                 late = got.earliest > due and got.earliest_any is not None and got.earliest_any <= due
             if late and (breach is None or wait > breach[0]):
                 breach = entry

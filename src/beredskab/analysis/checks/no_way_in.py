@@ -51,7 +51,7 @@ from ...spec.model import CatchAll, Rule
 from ...spec.vocabulary import Reporter
 from ..context import CheckContext
 from ..moments import moments_in_class
-from ..reach import Reach, reach
+from ..reach import Reach
 from ..space import TIME
 
 CODE = "BK603"
@@ -61,7 +61,7 @@ MAX_REPORTED = 12
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
-    plan, compiled = ctx.plan, ctx.compiled
+    plan = ctx.plan
     if "intake" not in plan.steps:
         return
     # whether anyone is reachable depends only on who is open: one answer per rule and state
@@ -87,7 +87,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
             for moment in moments_in_class(ctx, tc, distinct_states=True):
                 key = (region.owner, moment.state)
                 if key not in cache:
-                    cache[key] = reach(compiled, rule.next, moment.at, ctx.translate)
+                    cache[key] = ctx.reacher.reach(rule.next, moment.at, ctx.translate)
                 if cache[key].way_in:
                     continue
                 reported.add(region.owner)

@@ -56,7 +56,6 @@ from importlib import resources
 from typing import Any
 
 from ..._problems import Draft
-from ...spec._yaml import iter_paths
 from ...spec.vocabulary import Channel
 from ..context import CheckContext
 
@@ -210,7 +209,7 @@ def check(ctx: CheckContext) -> Iterator[Draft]:
         "quote a shorter part of the sentence that leaves the name out, and say in the note that the text "
         "names a person; a name that is not a person's goes under not_person_names, with the reason"
     )
-    for path, value in iter_paths(ctx.document.data):
+    for path, value in ctx.mappings:
         if not (isinstance(value, dict) and isinstance(value.get("quote"), str) and "section" in value):
             continue
         quote: str = value["quote"]

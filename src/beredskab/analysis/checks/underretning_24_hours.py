@@ -117,19 +117,19 @@ def _limit() -> dt.timedelta:
 
 
 def _earliest(ctx: CheckContext, actions: list[ActionSpec], at: dt.datetime) -> tuple[dt.datetime, str] | None:
-    compiled = ctx.compiled
+    compiled, clock = ctx.compiled, ctx.clock
     best: tuple[dt.datetime, str] | None = None
     candidates: list[str] = []
     for act in actions:
         candidates.append(act.actor)
         sched = compiled.schedules[compiled.actors[act.actor].schedule]
-        if not sched.is_open(at):
+        if not clock.is_open(sched, at):
             candidates.extend(e.actor for e in act.escalation if e.on == "closed")
     for aid in candidates:
         actor = compiled.actors[aid]
         if actor.kind not in MUNICIPAL:
             continue
-        opening = compiled.schedules[actor.schedule].next_opening(at)
+        opening = clock.next_opening(compiled.schedules[actor.schedule], at)
         if opening is not None and (best is None or opening < best[0]):
             best = (opening, actor.name)
     return best

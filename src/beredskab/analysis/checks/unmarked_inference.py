@@ -34,7 +34,6 @@ import re
 from collections.abc import Iterator
 
 from ..._problems import Draft
-from ...spec._yaml import iter_paths
 from ..context import CheckContext
 
 CODE = "BK902"
@@ -50,7 +49,7 @@ ADMISSION = re.compile(
 
 
 def check(ctx: CheckContext) -> Iterator[Draft]:
-    for path, value in iter_paths(ctx.document.data):
+    for path, value in ctx.mappings:
         if not isinstance(value, dict) or value.get("assumed") is True or "source" not in value:
             continue
         note = value.get("note")
