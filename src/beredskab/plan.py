@@ -82,7 +82,9 @@ class Plan(PlanSpec):
         part of its condition that did not hold (OPA's explain, for a plan's first-match rules).
         """
         compiled = private_attr(self, "_compiled") or self.compiled
-        return compiled.route(parse_concern(concern), lang, explain)
+        if type(concern) is not Concern:  # a subclass or a dict: parse_concern knows what to do
+            concern = parse_concern(concern)
+        return compiled.route(concern, lang, explain)
 
 
 def compile_plan(plan: Plan, document: YamlDocument | None = None) -> Plan:

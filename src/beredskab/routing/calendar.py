@@ -142,6 +142,11 @@ def _day_pieces(day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime, dt.timede
     return ((start, change, first), (change, end, last))
 
 
+def steady_offset(day: dt.date) -> bool:
+    """Whether local ``day`` has one UTC offset throughout (every day but the two the clocks change)."""
+    return len(_day_pieces(day)) == 1
+
+
 @dataclass(frozen=True)
 class _ClosedDay:
     month: int

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import operator
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,15 @@ from ..spec.model import ActionSpec, Actor, CatchAll, NationalCatalogue, PlanSpe
 from ..spec.vocabulary import FINDINGS, LAW_NAMES, ActorKind, Channel, Reporter
 from ._engine import RuleEngine
 from ._fast import construct
-from .calendar import ZONE, CompiledSchedule, closed_all_day, deadline_at, last_closing, public_holiday_name
+from .calendar import (
+    ZONE,
+    CompiledSchedule,
+    closed_all_day,
+    deadline_at,
+    last_closing,
+    public_holiday_name,
+    steady_offset,
+)
 from .concern import Action, Concern, ContactPoint, Decision, EscalationNote, SourceRef, TraceStep
 from .conditions import compile_condition, first_failure, to_durable
 from .facts import HOLIDAY, finding_key, open_key, read_keys, tri, yes_no
@@ -61,6 +70,9 @@ class _CompiledAction:
     # per contact: None for a written channel (read whenever the actor opens), else the
     # schedule a phone or meeting is answered on (the contact's own, else the actor's)
     answered_on: tuple[CompiledSchedule | None, ...]
+    # lang -> the "closed now" line cut around its two times (see :func:`_cut`), or None where
+    # a catalog orders them otherwise: str.format on every route shows in profiles
+    closed_line: dict[str, tuple[str, str, str] | None] = field(default_factory=dict, compare=False, hash=False)
 
     def reachable(self, available: dt.datetime) -> bool:
         """Whether someone can reach this actor by one of its contacts for it to act at ``available``.
@@ -166,9 +178,15 @@ class CompiledPlan:
         # (routing is a hot path): (rule id, lang) -> its first explanation lines and its assumptions
         self._said: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._notices: dict[tuple[str, bool, str], tuple[str, ...]] = {}  # (reporter, child, lang) -> lines
-        self._texts: dict[tuple[str, str], str] = {}  # (lang, message id) -> the translated message
+        self._texts: dict[str, dict[str, str]] = {}  # lang -> message id -> the translated message
         self._openings: dict[tuple[str, dt.date], _Openings] = {}  # (schedule id, local day)
         self._moments: dict[tuple[str, dt.datetime], str] = {}  # (lang, Copenhagen time) -> its words
+        self._translators: dict[str, Translate] = {}  # lang -> the decision domain's gettext
+
+    def _translator(self, lang: str) -> Translate:
+        """The ``decision`` catalog's lookup for ``lang``; a ValueError for a language beredskab does not speak."""
+        _ = self._translators[lang] = translator(lang, "decision")
+        return _
 
     @functools.cached_property
     def graph(self) -> RoutingGraph:
@@ -289,7 +307,7 @@ class CompiledPlan:
         return len(self._conditions)
 
     def route(self, concern: Concern, lang: str = DEFAULT_LANG, explain: bool = False) -> Decision:
-        _ = translator(lang, "decision")  # raises ValueError for a language beredskab does not speak
+        _ = self._translators.get(lang) or self._translator(lang)
         if concern.step not in self.steps:
             self.check_step(concern)
         # every time of a Decision in Copenhagen's offset, whatever offset the caller used
@@ -299,8 +317,11 @@ class CompiledPlan:
         facts = self._facts(concern, loc, when, opened)
         index = self.engine.fire(facts)
         compiled = self.catch_all if index >= len(self.rules) else self.rules[index]
-        lines, assumptions = self._rule_texts(compiled, lang, _)
-        say = _Saying(_, lang, when, list(assumptions), loc, opened, self._texts, self._moments, list(lines))
+        lines, assumptions = self._said.get((compiled.id, lang)) or self._rule_texts(compiled, lang, _)
+        texts = self._texts.get(lang) or self._texts.setdefault(lang, {})
+        say = _Saying(
+            _, lang, when, list(assumptions), loc, opened, texts, self._moments, list(lines), len(assumptions)
+        )
         decision = self._decide(concern, compiled, facts, say)
         if explain:
             decision.__dict__["trace"] = self._trace(index, facts, _)
@@ -372,18 +393,19 @@ class CompiledPlan:
         if say.is_open(act.schedule):
             available = at
         else:
-            opening = self._next_opening(act.schedule, at)
+            opening = self._next_opening(act.schedule, at, say.when)
             if opening is None:  # pragma: no cover - a schedule with hours always reopens
                 available = at
             else:
                 available = opening
                 if available != at:
-                    say.line(
-                        "{name} is closed at {at}; it can act from {available}.",
-                        name=act.actor.name,
-                        at=say.moment(at),
-                        available=say.moment(available),
-                    )
+                    cut = act.closed_line.get(say.lang, _UNCUT)
+                    if cut is _UNCUT:
+                        cut = act.closed_line[say.lang] = _cut(say.text(_CLOSED), {"name": act.actor.name})
+                    if cut is None:
+                        say.line(_CLOSED, name=act.actor.name, at=say.moment(at), available=say.moment(available))
+                    else:
+                        say.lines.append(cut[0] + say.moment(at) + cut[1] + say.moment(available) + cut[2])
         act_by = None if act.spec.deadline is None else self._deadline(act, concern)
         if act_by is not None:
             act_by = act_by.astimezone(ZONE)
@@ -433,16 +455,19 @@ class CompiledPlan:
         )
         return action
 
-    def _next_opening(self, schedule: CompiledSchedule, at: dt.datetime) -> dt.datetime | None:
-        """``schedule.next_opening(at)`` for a Copenhagen ``at`` when the schedule is closed, remembered
-        per schedule and day: the day's openings, and the first opening after them."""
-        key = (schedule.id, at.date())
+    def _next_opening(
+        self, schedule: CompiledSchedule, at: dt.datetime, when: tuple[dt.date, int]
+    ) -> dt.datetime | None:
+        """``schedule.next_opening(at)`` for a Copenhagen ``at`` (``when``: its day and minute) when the
+        schedule is closed, remembered per schedule and day: the day's openings, and the first
+        opening after them."""
+        key = (schedule.id, when[0])
         openings = self._openings.get(key)
         if openings is None:
             if len(self._openings) > 4096:  # bounded: a long-running service sees every day once
                 self._openings.clear()
             openings = self._openings[key] = _Openings(schedule, at.date())
-        return openings.after(at)
+        return openings.after(at, when[1])
 
     def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
         if act.spec.deadline is None:
@@ -476,7 +501,7 @@ class CompiledPlan:
         rule = compiled.rule
         is_catch_all = compiled.id == CATCH_ALL_ID
         nxt = self._actions(compiled.next, concern, say)
-        notify = self._actions(compiled.notify, concern, say)
+        notify = self._actions(compiled.notify, concern, say) if compiled.notify else []
         path = self.expected_path(nxt[0].step, facts)
         if not concern.acute and concern.step == "intake":
             if (
@@ -499,7 +524,8 @@ class CompiledPlan:
                 "explanation": say.lines,
                 "catch_all": is_catch_all,
                 "received_at": say.at,
-                "assumptions": list(dict.fromkeys(say.assumptions)) if say.assumptions else [],
+                # the rule's own are distinct already (see _rule_texts): only added ones can repeat
+                "assumptions": assumed if len(assumed := say.assumptions) == say.own else list(dict.fromkeys(assumed)),
                 "plan_digest": self.digest,
                 "trace": None,
             },
@@ -522,7 +548,7 @@ class CompiledPlan:
                 lines.append(
                     _("Decided by rule {rule} ({section}).").format(rule=compiled.id, section=_section(rule, _))
                 )
-            texts = self._said[key] = (tuple(lines), tuple(_say(a, _) for a in compiled.assumptions))
+            texts = self._said[key] = (tuple(lines), tuple(dict.fromkeys(_say(a, _) for a in compiled.assumptions)))
         return texts
 
     def _reachable(self, compiled: _CompiledRule, nxt: list[Action], say: _Saying) -> bool:
@@ -540,7 +566,7 @@ class CompiledPlan:
         key = (reporter, child, say.lang)
         lines = self._notices.get(key)
         if lines is None:
-            notice = _Saying(say._, say.lang, say.when, [], say.at, {}, self._texts, self._moments)
+            notice = _Saying(say._, say.lang, say.when, [], say.at, {}, say.texts, self._moments)
             self._notice(reporter, child, notice)
             lines = self._notices[key] = tuple(notice.lines)
         say.lines.extend(lines)
@@ -608,6 +634,30 @@ def _assumed_parts(act: _CompiledAction) -> list[Said]:
     return out
 
 
+_CLOSED = "{name} is closed at {at}; it can act from {available}."
+_UNCUT = ("", "", "")  # not cut yet (an identity test: a real cut is never this object)
+
+
+def _cut(text: str, values: dict[str, str]) -> tuple[str, str, str] | None:
+    """``text`` with ``values`` filled in, cut around ``{at}`` and then ``{available}``; None if not so."""
+    pieces = [""]
+    fields: list[str] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        pieces[-1] += literal
+        if name is None:
+            continue
+        if name in values and not spec and not conversion:
+            pieces[-1] += values[name]
+        elif spec or conversion:
+            return None
+        else:
+            fields.append(name)
+            pieces.append("")
+    if fields != ["at", "available"]:
+        return None
+    return pieces[0], pieces[1], pieces[2]
+
+
 def _section(rule: Rule | CatchAll, _: Translate) -> str:
     return rule.source.section if rule.source else _("assumed, not in the plan text")
 
@@ -622,17 +672,21 @@ class _Saying:
     assumptions: list[str]
     at: dt.datetime  # received_at in Copenhagen time; ``when`` is its day and minute
     opened: dict[str, bool]  # schedule id -> open at ``when``, filled as asked
-    texts: dict[tuple[str, str], str]  # (lang, message id) -> translated, shared by the plan's routes
+    texts: dict[str, str]  # message id -> translated into ``lang``, shared by the plan's routes
     moments: dict[tuple[str, dt.datetime], str]  # (lang, Copenhagen time) -> its words, shared likewise
     lines: list[str] = field(default_factory=list)
+    own: int = 0  # how many of ``assumptions`` are the deciding rule's own (distinct already)
     _at_words: str | None = None
 
-    def line(self, msgid: str, **values: str) -> None:
-        key = (self.lang, msgid)
-        text = self.texts.get(key)
+    def text(self, msgid: str) -> str:
+        """``msgid`` in this language (looked up in the catalog once per plan and language)."""
+        text = self.texts.get(msgid)
         if text is None:
-            text = self.texts[key] = self._(msgid)
-        self.lines.append(text.format(**values))
+            text = self.texts[msgid] = self._(msgid)
+        return text
+
+    def line(self, msgid: str, **values: str) -> None:
+        self.lines.append(self.text(msgid).format_map(values))
 
     def assume(self, msgid: str, **values: str | None) -> None:
         self.assumptions.append(_say(_said(msgid, **values), self._))
@@ -665,22 +719,35 @@ class _Openings:
 
     The same answer as :meth:`CompiledSchedule.next_opening`: the first of the day's open
     spans that starts after the moment, else the schedule's first opening on a later day
-    (asked of the schedule itself, once: it does not depend on the moment).
+    (asked of the schedule itself, once: it does not depend on the moment). On a day with
+    one UTC offset (all but two a year) wall-clock minutes order like instants, so the
+    moment's minute of the day decides without converting the moment.
     """
 
-    __slots__ = ("_later", "_schedule", "_starts")
+    __slots__ = ("_later", "_minutes", "_schedule", "_starts")
 
     def __init__(self, schedule: CompiledSchedule, day: dt.date) -> None:
         self._schedule = schedule
         self._starts = tuple((start, start.astimezone(ZONE)) for start, _ in schedule.open_spans(day))
+        # (wall minute an opening starts, the opening), or None on a day the clocks change
+        self._minutes = (
+            tuple((local.hour * 60 + local.minute, local) for _, local in self._starts) if steady_offset(day) else None
+        )
         self._later: list[dt.datetime | None] = []
 
-    def after(self, at: dt.datetime) -> dt.datetime | None:
-        """The next opening after ``at``, a moment of this day at which the schedule is closed."""
-        now = at.astimezone(_UTC)
-        for start, local_start in self._starts:
-            if start > now:
-                return local_start
+    def after(self, at: dt.datetime, minute: int) -> dt.datetime | None:
+        """The next opening after ``at``, a moment of this day (``minute`` after its midnight) at
+        which the schedule is closed."""
+        if self._minutes is not None:
+            # openings start on whole minutes: one later than the moment's minute is after it
+            for start_minute, local_start in self._minutes:
+                if start_minute > minute:
+                    return local_start
+        else:
+            now = at.astimezone(_UTC)
+            for start, local_start in self._starts:
+                if start > now:
+                    return local_start
         if not self._later:  # after the day's last opening: the same for every moment
             self._later.append(self._schedule.next_opening(at))
         return self._later[0]
