@@ -7,6 +7,10 @@ each command's median wall time and its ratio to the floor's median, with the ta
 issue 21 and PASS or MISS:
 
 - ``python -c "import pydantic"``: the floor (every command needs pydantic);
+- for information, what the brief's dependencies cost a process on their own: one pydantic
+  model defined and validated once; with PyYAML and durable-rules imported (what every
+  ``route`` needs); and with networkx (the analyses). Against the floor these show how much
+  of a target the dependencies leave for beredskab's own work;
 - ``beredskab --version`` and ``python -c "import beredskab"``: for information;
 - ``beredskab route koege --not-acute --age 16 --at 2026-11-23T20:00+01:00 --format text``: 3x;
 - ``beredskab validate plans/``: 6x.
@@ -57,10 +61,27 @@ class Command:
     project: bool = True  # runs beredskab's code (so --against runs it for the other code too)
 
 
+# what the brief's own dependencies cost a process before beredskab does anything: a pydantic
+# model defined and used once (``import pydantic`` alone loads almost nothing: its names are
+# lazy), PyYAML (plans are YAML), durable-rules (fires every route), networkx (the analyses)
+ONE_MODEL = "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int\nA(x=1)\n"
+
+
 def commands() -> list[Command]:
     cli = _beredskab()
+    py = sys.executable
     return [
-        Command("import pydantic (floor)", [sys.executable, "-c", "import pydantic"], None, project=False),
+        Command("import pydantic (floor)", [py, "-c", "import pydantic"], None, project=False),
+        Command("deps: one pydantic model", [py, "-c", ONE_MODEL], None, project=False),
+        Command(
+            "deps: + yaml + durable-rules", [py, "-c", ONE_MODEL + "import yaml, durable.engine"], None, project=False
+        ),
+        Command(
+            "deps: + yaml + durable + networkx",
+            [py, "-c", ONE_MODEL + "import yaml, durable.engine, networkx"],
+            None,
+            project=False,
+        ),
         Command("import beredskab", [sys.executable, "-c", "import beredskab"], None),
         Command("beredskab --version", [*cli, "--version"], None),
         Command("beredskab route koege ... --format text", [*cli, *ROUTE_ARGS], 3.0),

@@ -108,3 +108,36 @@ def test_arbitrary_text_is_plan_or_plan_error(text: str, tmp_path_factory: Any) 
     )
     with contextlib.suppress(beredskab.PlanError):
         beredskab.load_plan(path)
+
+
+def _paths_recursively(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """The walk iter_paths makes, written the obvious way (the oracle)."""
+    out = [(path, data)]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths_recursively(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths_recursively(v, (*path, i))
+    return out
+
+
+TREES = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    max_leaves=40,
+)
+
+
+@given(TREES)
+def test_iter_paths_walks_parents_before_children_in_order(tree: Any) -> None:
+    from beredskab.spec._yaml import iter_paths
+
+    assert list(iter_paths(tree)) == _paths_recursively(tree)
+
+
+def test_iter_paths_on_the_plans() -> None:
+    from beredskab.spec._yaml import iter_paths
+
+    for base in BASES:
+        assert list(iter_paths(base)) == _paths_recursively(base)

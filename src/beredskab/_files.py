@@ -11,12 +11,9 @@ never half of one; a folder (the report) is built beside its target and swapped 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -154,6 +151,8 @@ def open_stream(path: str | os.PathLike[str]) -> BinaryIO:
 @contextlib.contextmanager
 def _temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
     """A new temporary file in the target's folder (a rename within one file system is atomic)."""
+    import tempfile  # writing only: every command reads, few write
+
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
@@ -235,6 +234,8 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step with renameat2(RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes  # a folder replaced in place only
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
@@ -256,6 +257,8 @@ def _staging_prefix(target: Path) -> str:
 
 def _remove_stale_staging(target: Path) -> None:
     """Folders a killed earlier run left beside the target (their process is gone)."""
+    import shutil
+
     with contextlib.suppress(OSError):
         for entry in target.parent.iterdir():
             name = entry.name
@@ -301,6 +304,9 @@ def atomic_tree(target: str | os.PathLike[str], files: Mapping[str, str | bytes]
                     "a new or empty folder"
                 ).format(path=dest)
             )
+    import shutil
+    import tempfile
+
     _remove_stale_staging(dest)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(dest)}{os.getpid()}-", dir=parent))

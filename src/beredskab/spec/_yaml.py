@@ -188,6 +188,16 @@ def compose(text: str, display: str, loader: Any = None) -> tuple[yaml.Node | No
         return _compose(text, display, yaml.SafeLoader)
 
 
+_SCALAR, _ALIAS, _STREAM_END, _DOCUMENT_START = (
+    yaml.ScalarEvent,
+    yaml.AliasEvent,
+    yaml.StreamEndEvent,
+    yaml.DocumentStartEvent,
+)
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+
+
 class _LibyamlTooDeep(Exception):
     """libyaml's nesting limit fired before this module's (see ``_LIBYAML_DEPTH``)."""
 
@@ -211,10 +221,17 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
         else:
             root = node
 
+    parser: Any = None
     try:
-        for event in yaml.parse(text, Loader=loader):
+        parser = loader(text)  # the pure-Python reader checks the characters here already
+        get_event = parser.get_event
+        # events by their exact class (what both parsers make), most frequent first: the
+        # loop runs once per event of every plan read, and isinstance chains showed in profiles
+        while True:
+            event = get_event()
+            kind = type(event)
             mark: Any = event.start_mark
-            if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if kind is _SCALAR:
                 nodes += 1
                 if nodes > MAX_NODES:  # counted before anything is built: a huge file fails fast
                     raise fail(
@@ -222,50 +239,54 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
                         "BK006",
                         _("the document has more than {limit} values; plans are far smaller").format(limit=MAX_NODES),
                     )
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise fail(event.start_mark, "BK001", _("a plan file holds one YAML document, found a second"))
-            elif isinstance(event, yaml.AliasEvent):
+                node: yaml.Node = yaml.ScalarNode(event.tag or "", event.value, mark, None, event.style)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                attach(node)
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise fail(
+                        mark,
+                        "BK006",
+                        _("the document has more than {limit} values; plans are far smaller").format(limit=MAX_NODES),
+                    )
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(mark, "BK006", _("YAML nested deeper than {limit} levels").format(limit=MAX_DEPTH))
+                cls = yaml.SequenceNode if kind is _SEQUENCE_START else yaml.MappingNode
+                node = cls(event.tag or "", [], mark, None, flow_style=event.flow_style)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                stack.append((node, []))
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                node, children = stack.pop()
+                if kind is _MAPPING_END:
+                    node.value = list(zip(children[0::2], children[1::2], strict=True))
+                else:
+                    node.value = children
+                attach(node)
+            elif kind is _ALIAS:
                 if first_alias is None:
                     first_alias = (mark.line + 1, mark.column + 1)
                 if event.anchor not in anchors:
-                    raise fail(
-                        event.start_mark, "BK001", _("alias *{anchor} names no anchor").format(anchor=event.anchor)
-                    )
+                    raise fail(mark, "BK001", _("alias *{anchor} names no anchor").format(anchor=event.anchor))
                 target = anchors[event.anchor]
                 if any(node is target for node, _ in stack):
                     # the alias stands inside what its anchor names: the value would contain itself
                     raise fail(
-                        event.start_mark,
+                        mark,
                         "BK006",
                         _("alias *{anchor} refers to the mapping or list that contains it (a recursive alias)").format(
                             anchor=event.anchor
                         ),
                     )
                 attach(target)
-            elif isinstance(event, yaml.ScalarEvent):
-                node: yaml.Node = yaml.ScalarNode(event.tag or "", event.value, mark, None, event.style)
-                if event.anchor:
-                    anchors[event.anchor] = node
-                attach(node)
-            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise fail(
-                        event.start_mark, "BK006", _("YAML nested deeper than {limit} levels").format(limit=MAX_DEPTH)
-                    )
-                cls = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-                node = cls(event.tag or "", [], mark, None, flow_style=event.flow_style)
-                if event.anchor:
-                    anchors[event.anchor] = node
-                stack.append((node, []))
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                node, children = stack.pop()
-                if isinstance(node, yaml.MappingNode):
-                    node.value = list(zip(children[0::2], children[1::2], strict=True))
-                else:
-                    node.value = children
-                attach(node)
+            elif kind is _DOCUMENT_START:
+                documents += 1
+                if documents > 1:
+                    raise fail(mark, "BK001", _("a plan file holds one YAML document, found a second"))
+            elif kind is _STREAM_END:
+                break
     except yaml.MarkedYAMLError as exc:
         what = exc.problem or str(exc)
         if _LIBYAML_DEPTH in what and loader is not yaml.SafeLoader:
@@ -286,6 +307,9 @@ def _compose(text: str, display: str, loader: Any) -> tuple[yaml.Node | None, tu
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblems([_problem(display, 1, 1, "BK001", _("YAML error: {error}").format(error=exc))]) from None
+    finally:
+        if parser is not None:
+            parser.dispose()
     return root, first_alias
 
 
@@ -416,6 +440,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 
 
 _PLAIN_TAGS = frozenset(_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+_DATA_TAGS = _PLAIN_TAGS | {"!", "", None}  # the tags _explicit_tag lets pass
 
 
 def _explicit_tag(node: yaml.Node) -> str | None:
@@ -446,7 +471,8 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
     problems: list[Problem] = []
 
     def build(n: yaml.Node, path: PathT) -> Any:
-        doc.value_marks.setdefault(path, _mark(n))
+        start = n.start_mark
+        doc.value_marks.setdefault(path, (start.line + 1, start.column + 1))
         if len(path) > MAX_DEPTH:
             raise YamlProblems(
                 [
@@ -455,7 +481,7 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
                     )
                 ]
             )
-        tag = _explicit_tag(n)
+        tag = None if n.tag in _DATA_TAGS else _explicit_tag(n)  # the common case without a call
         if tag is not None and len(problems) < MAX_PROBLEMS_PER_KIND:
             line, col = _mark(n)
             problems.append(
@@ -463,15 +489,15 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
                     display, line, col, "BK007", _("YAML tag {tag} is not allowed in a plan").format(tag=repr(tag))
                 )
             )
-        if isinstance(n, yaml.ScalarNode):
+        if type(n) is yaml.ScalarNode:  # exact classes: _compose makes the nodes
             try:
                 return _scalar(n)
             except _NumberTooLong:
                 problems.append(_too_long(display, n))
                 return None
-        if isinstance(n, yaml.SequenceNode):
+        if type(n) is yaml.SequenceNode:
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
-        if isinstance(n, yaml.MappingNode):
+        if type(n) is yaml.MappingNode:
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
@@ -553,11 +579,14 @@ def parse_text(text: str, display: str) -> YamlDocument:
 
 
 def iter_paths(data: Any, path: PathT = ()) -> Iterator[tuple[PathT, Any]]:
-    """Every (path, value) in a plain data tree, depth first."""
-    yield path, data
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from iter_paths(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from iter_paths(v, (*path, i))
+    """Every (path, value) in a plain data tree, depth first (a parent before its children, in order)."""
+    # a stack, not nested generators: each value yielded through ``yield from`` passes every
+    # generator above it, and plans nest ten deep
+    stack: list[tuple[PathT, Any]] = [(path, data)]
+    while stack:
+        here, value = stack.pop()
+        yield here, value
+        if isinstance(value, dict):
+            stack.extend(reversed([((*here, k), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*here, i), v) for i, v in enumerate(value)]))
