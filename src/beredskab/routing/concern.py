@@ -34,7 +34,7 @@ __all__ = [
 class Findings(BaseModel):
     """What the completed step found. Each finding is optional (null = not established)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     ready_to_act: StrictBool | None = Field(
         default=None,
@@ -85,7 +85,7 @@ class Concern(BaseModel):
     Unknown fields are an error (:class:`beredskab.ConcernError` names them, never the values).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     received_at: AwareDatetime = Field(description="When the concern arrived; ISO 8601 with offset.")
     acute: StrictBool = Field(
@@ -479,7 +479,7 @@ def parse_concern(data: Concern | dict[str, Any]) -> Concern:
 class ContactPoint(BaseModel):
     """How to reach an actor."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     channel: Channel = Field(description="How to reach the actor: phone, email, web, meeting or post.")
     value: str = Field(description="The number, address or link, as the plan writes it.")
@@ -489,7 +489,7 @@ class ContactPoint(BaseModel):
 class EscalationNote(BaseModel):
     """Who takes over, and from when, if the action's deadline passes."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     on: Literal["deadline_passed"] = Field(description="When the escalation applies: the deadline has passed.")
     actor: str = Field(description="Actor id in the plan to escalate to.")
@@ -498,13 +498,13 @@ class EscalationNote(BaseModel):
         default=None, alias="from", description="From when (the deadline), Europe/Copenhagen offset."
     )
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Action(BaseModel):
     """One actor performing one step."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     step: str = Field(description="The step id this action performs (post it back as the next Concern's step).")
     actor: str = Field(description="Actor id in the plan.")
@@ -529,7 +529,7 @@ class Action(BaseModel):
 class SourceRef(BaseModel):
     """Where in the plan text a deciding rule comes from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     rule: str = Field(description="The rule id (or catch_all).")
     section: str | None = Field(default=None, description="The section of the plan text the rule cites.")
@@ -541,7 +541,7 @@ class SourceRef(BaseModel):
 class TraceStep(BaseModel):
     """A rule tried before the deciding one, and why it did not decide (route --explain)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     rule: str = Field(description="The rule's id.")
     condition: str = Field(
@@ -558,7 +558,7 @@ class TraceStep(BaseModel):
 class Decision(BaseModel):
     """Who acts next, how to reach them, by when, and why."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     plan: str = Field(description="The plan's slug (koege, herning, randers, kbh, broendby, ...).")
     next: list[Action] = Field(description="Who acts next (more than one when they act together).")

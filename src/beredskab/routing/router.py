@@ -136,7 +136,6 @@ class CompiledPlan:
     def __init__(self, plan: PlanSpec, national: NationalCatalogue) -> None:
         self.slug = plan.municipality.slug
         self.plan = plan
-        self.digest = plan_digest(plan)
         # every actor a Decision can name: the plan's, the national ones it lists, and the
         # national ways in the router offers any plan (see WAY_IN_OPEN)
         national_ids = dict.fromkeys((*plan.national_actors, WAY_IN_OPEN, WAY_IN_ALWAYS))
@@ -155,7 +154,9 @@ class CompiledPlan:
                 for age in range(band.min, band.max + 1):
                     self._band_by_age[age] = bid
         self._ways_in = tuple(
-            self._compile_action(ActionSpec(actor=aid, step="intake")) for aid in (WAY_IN_OPEN, WAY_IN_ALWAYS)
+            # built from known-good values: ActionSpec's own validator need not be built for them
+            self._compile_action(ActionSpec.model_construct(actor=aid, step="intake"))
+            for aid in (WAY_IN_OPEN, WAY_IN_ALWAYS)
         )
         self.rules = [self._compile_rule(r.id, r) for r in plan.rules]
         self.catch_all = self._compile_rule(CATCH_ALL_ID, plan.catch_all)
@@ -189,6 +190,11 @@ class CompiledPlan:
         return _
 
     @functools.cached_property
+    def digest(self) -> str:
+        """:func:`plan_digest` of the plan, worked out on first use (validating a plan does not need it)."""
+        return plan_digest(self.plan)
+
+    @functools.cached_property
     def graph(self) -> RoutingGraph:
         """The routing graph, built on first use (routing rarely needs it; analyses do)."""
         return RoutingGraph(self.plan)
@@ -204,7 +210,9 @@ class CompiledPlan:
             None if c.channel in WRITTEN_CHANNELS else self.schedules[c.schedule or actor.schedule] for c in chosen
         )
         closed = tuple(
-            self._compile_action(ActionSpec(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via)
+            self._compile_action(
+                ActionSpec.model_construct(actor=e.actor, step=e.step or spec.step, via=e.via), via=e.via
+            )
             for e in spec.escalation
             if e.on == "closed"
         )
