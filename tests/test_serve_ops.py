@@ -235,6 +235,23 @@ def test_metrics_count_requests_and_decisions_with_bounded_labels(textsrv: Serve
     assert "Birgit" not in after and "0909091234" not in after
 
 
+def test_a_batchs_decisions_are_counted_each(textsrv: Served) -> None:
+    other = {**CONCERN, "acute": True}
+    batch = {"concerns": [CONCERN, other, CONCERN, {"acute": "no"}, other, CONCERN]}
+    with textsrv.client() as client:
+        rules = {c["acute"]: client.post("/plans/randers/route", json=c).json()["rules"][0] for c in (CONCERN, other)}
+        before = client.get("/metrics").text
+        results = client.post("/v1/plans/randers/route:batch", json=batch).json()["results"]
+        after = client.get("/metrics").text
+    assert [("decision" in r) for r in results] == [True, True, True, False, True, True]
+    counts = {rules[False]: 3, rules[True]: 2} if rules[False] != rules[True] else {rules[False]: 5}
+    for rule, n in counts.items():
+        sample = {"plan": "randers", "rule": rule}
+        assert _sample(after, "beredskab_decisions_total", **sample) == (
+            _sample(before, "beredskab_decisions_total", **sample) + n
+        )
+
+
 # --- /v1 and CORS ----------------------------------------------------------------------------------
 
 

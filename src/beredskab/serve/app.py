@@ -11,6 +11,14 @@ fields (``ConcernError`` never echoes values), JSON errors name line and column,
 internal error answers a bare 500 and logs only the exception's type and frames, and the
 access log names the route's template (``/plans/{slug}/route``), never the path as sent.
 
+The two routing endpoints are nearly all the traffic, and at a few thousand requests a
+second the layers around them cost as much as the routing. So a POST to one of them goes a
+shorter way (``_HotRoutes``): the service's ASGI layer (``serve/middleware.py``) finds it
+with the router's own path patterns and hands it straight to the endpoint's answer, past
+Starlette's router, its Request and its exception middleware, and the answer is the very
+one the Starlette endpoint gives (the same functions make both; ``tests/test_serve_hot.py``
+holds the two ways to byte-identical answers).
+
 Routing needs no credentials (the service belongs behind a proxy that authenticates); the
 admin endpoint needs the operator's token (``serve/admin.py``) and is off without one. How
 long a request may take to arrive is bounded here for the body (``serve/middleware.py``)
@@ -25,7 +33,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +41,7 @@ import anyio
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -567,16 +576,18 @@ def _plan_problems(exc: PlanError) -> list[dict[str, Any]]:
 
 
 def _is_json(media_type: bytes) -> bool:
+    if media_type == b"application/json":  # what nearly every client sends: no need to take it apart
+        return True
     media = media_type.split(b";", 1)[0].strip().lower()
     return media == b"application/json" or (media.startswith(b"application/") and media.endswith(b"+json"))
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     """The JSON body, at most ``limit`` bytes (413 as soon as it is known to be longer, 415 if not JSON)."""
     # the raw headers, once over: what Request.headers would give (the first of each name)
     media: bytes | None = None
     declared: bytes | None = None
-    for name, value in request.scope["headers"]:
+    for name, value in scope["headers"]:
         if name == b"content-type":
             if media is None:
                 media = value
@@ -589,7 +600,6 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise _Refusal(400, {"error": "content-length is not a number"})
         if int(declared) > limit:
             raise _Refusal(413, {"error": f"the body is over {limit} bytes"})
-    receive = request.receive
     chunks: list[bytes] = []
     size = 0
     # counted as it arrives: a chunked body declares no length
@@ -630,9 +640,26 @@ def store_of(app: Starlette) -> PlanStore:
     return store
 
 
+class _Serving:
+    """What the routing endpoints need of the app, as plain attributes: the same objects as
+    ``app.state.store``, ``.metrics`` and ``.decision_log`` (Starlette's State finds each by a
+    ``__getattr__``, ~0.5 µs a look-up, several per request)."""
+
+    __slots__ = ("decision_log", "metrics", "store")
+
+    def __init__(self, store: PlanStore, metrics: Metrics | None, decision_log: DecisionLog | None) -> None:
+        self.store = store
+        self.metrics = metrics
+        self.decision_log = decision_log
+
+
 def _plan(request: Request) -> Plan:
-    plans = store_of(request.app).plans
-    slug = str(request.path_params["slug"])
+    return _plan_of(request.app.state.serving, request.scope)
+
+
+def _plan_of(serving: _Serving, scope: Scope) -> Plan:
+    plans = serving.store.plans
+    slug = str(scope["path_params"]["slug"])
     plan = plans.get(slug)
     if plan is None:
         # the slug sent is not repeated: a path can carry anything a caller types
@@ -654,27 +681,24 @@ def _summary(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _lang(request: Request) -> str:
-    """``?lang=da`` (the default) or ``?lang=en``: the language of the Decision's explanation and assumptions."""
-    if not request.scope["query_string"]:
-        return DEFAULT_LANG
-    lang = request.query_params.get("lang", DEFAULT_LANG)
+def _langs(scope: Scope) -> tuple[str, str]:
+    """``?lang=``: the language of the Decision's explanation and assumptions (``da`` by default, or ``en``),
+    and that of a bad concern's messages: the one given, else English (as always)."""
+    query = scope["query_string"]
+    if not query:
+        return DEFAULT_LANG, "en"
+    params = QueryParams(query)  # what Request.query_params holds
+    lang = params.get("lang", DEFAULT_LANG)
     if lang not in LANGS:  # the value is the caller's: never repeated
         raise _Refusal(422, _invalid(ConcernError("lang", f"the query parameter lang is one of {', '.join(LANGS)}")))
-    return lang
+    return lang, lang if "lang" in params else "en"
 
 
-def _error_lang(request: Request) -> str:
-    """The language of a bad concern's messages: ``?lang=`` when given, else English (as always)."""
-    if not request.scope["query_string"]:
-        return "en"
-    return _lang(request) if "lang" in request.query_params else "en"
-
-
-async def route(request: Request) -> Response:
-    plan = _plan(request)
-    lang, said = _lang(request), _error_lang(request)
-    body = await _read_body(request, MAX_ROUTE_BYTES)
+async def _route_answer(serving: _Serving, scope: Scope, receive: Receive) -> bytes:
+    """The JSON of the Decision for one concern (POST /plans/{slug}/route), or _Refusal (or BodyTimeout)."""
+    plan = _plan_of(serving, scope)
+    lang, said = _langs(scope)
+    body = await _read_body(scope, receive, MAX_ROUTE_BYTES)
     try:
         event = read_event_json(body, _WHERE)
     except ConcernError as exc:
@@ -684,8 +708,12 @@ async def route(request: Request) -> Response:
         decision = plan.route(concern, lang=lang)  # on the loop thread: see the module's docstring
     except ConcernError as exc:
         raise _Refusal(422, _invalid(exc, lang=said)) from None
-    _decided(request, plan, decision, concern)
-    return _Json(_DECISION_JSON(decision, by_alias=True))
+    _decided(serving.metrics, serving.decision_log, plan, decision, concern)
+    return _DECISION_JSON(decision, by_alias=True)
+
+
+async def route(request: Request) -> Response:
+    return _Json(await _route_answer(request.app.state.serving, request.scope, request.receive))
 
 
 _DECISION_JSON = Decision.__pydantic_serializer__.to_json  # bytes, as model_dump_json gives them (as str)
@@ -709,19 +737,21 @@ def _encoded(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
-def _decided(request: Request, plan: Plan, decision: Decision, concern: Concern) -> None:
+def _decided(
+    metrics: Metrics | None, decision_log: DecisionLog | None, plan: Plan, decision: Decision, concern: Concern
+) -> None:
     """A decision made: counted, and written to the decision log when there is one."""
-    state = request.app.state
-    if state.metrics is not None:
-        state.metrics.decided(plan.slug, decision.rules)
-    if state.decision_log is not None:
-        state.decision_log.write(plan.slug, decision, concern)
+    if metrics is not None:
+        metrics.decided(plan.slug, decision.rules)
+    if decision_log is not None:
+        decision_log.write(plan.slug, decision, concern)
 
 
-async def route_batch(request: Request) -> Response:
-    plan = _plan(request)  # taken once: a reload during the batch does not change its plan
-    lang, said = _lang(request), _error_lang(request)
-    data = _read_batch_json(await _read_body(request, MAX_BATCH_BYTES), said)
+async def _batch_answer(serving: _Serving, scope: Scope, receive: Receive) -> bytes:
+    """The JSON of a batch's results (POST /plans/{slug}/route:batch), or _Refusal (or BodyTimeout)."""
+    plan = _plan_of(serving, scope)  # taken once: a reload during the batch does not change its plan
+    lang, said = _langs(scope)
+    data = _read_batch_json(await _read_body(scope, receive, MAX_BATCH_BYTES), said)
     concerns = data.get("concerns") if isinstance(data, dict) else None
     if not isinstance(concerns, list) or set(data) != {"concerns"}:
         problem = ConcernError.of(
@@ -731,23 +761,40 @@ async def route_batch(request: Request) -> Response:
     if len(concerns) > MAX_BATCH:
         problem = ConcernError.of("concerns", "at most {limit} concerns in one batch", limit=MAX_BATCH)
         raise _Refusal(422, _invalid(problem, "invalid batch", said))
+    metrics, decision_log = serving.metrics, serving.decision_log
+    route_one = plan.route
     # each result encoded as it is made, and the answer joined from them: one Decision's
     # JSON is made once (in Rust), never as a dict of dicts for json.dumps to walk again
     results: list[bytes] = []
-    for i, concern in enumerate(concerns):
-        if i and i % _YIELD_EVERY == 0:
-            await anyio.sleep(0)
-        try:
-            checked = parse_concern(concern)
-            decision = plan.route(checked, lang=lang)
-            _decided(request, plan, decision, checked)
-            results.append(b'{"decision":' + _DECISION_JSON(decision, by_alias=True) + b"}")
-        except ConcernError as exc:
-            results.append(_encoded(_invalid(exc, lang=said)))
-        except Exception as exc:  # a bug of ours on one concern must not lose the others' answers
-            log_internal(exc, "route_batch")
-            results.append(_BATCH_INTERNAL)
-    return _Json(b'{"results":[' + b",".join(results) + b"]}")
+    # the batch's decisions by deciding rules, counted in the metrics once it is answered
+    # (a labelled counter takes a lock on each count)
+    tally: dict[tuple[str, ...], int] = {}
+    try:
+        for i, concern in enumerate(concerns):
+            if i and i % _YIELD_EVERY == 0:
+                await anyio.sleep(0)
+            try:
+                checked = parse_concern(concern)
+                decision = route_one(checked, lang=lang)
+                rules = tuple(decision.rules)
+                tally[rules] = tally.get(rules, 0) + 1
+                if decision_log is not None:
+                    decision_log.write(plan.slug, decision, checked)
+                results.append(b'{"decision":' + _DECISION_JSON(decision, by_alias=True) + b"}")
+            except ConcernError as exc:
+                results.append(_encoded(_invalid(exc, lang=said)))
+            except Exception as exc:  # a bug of ours on one concern must not lose the others' answers
+                log_internal(exc, "route_batch")
+                results.append(_BATCH_INTERNAL)
+    finally:  # what was decided counts, even if the batch is cut short
+        if metrics is not None:
+            for rules, times in tally.items():
+                metrics.decided(plan.slug, rules, times)
+    return b'{"results":[' + b",".join(results) + b"]}"
+
+
+async def route_batch(request: Request) -> Response:
+    return _Json(await _batch_answer(request.app.state.serving, request.scope, request.receive))
 
 
 _BATCH_INTERNAL = _encoded({"error": "internal error", "problems": []})
@@ -814,7 +861,7 @@ async def reload(request: Request) -> Response:
     # caller without it. Then JSON only: a web page can post a form or text/plain across
     # sites without a CORS preflight, never application/json (nor the Authorization header)
     _authorize(request)
-    await _read_body(request, MAX_ADMIN_BYTES)
+    await _read_body(request.scope, request.receive, MAX_ADMIN_BYTES)
     store = store_of(request.app)
     wait = store.reload_wait(request.app.state.reload_interval)
     if wait > 0:
@@ -834,19 +881,19 @@ async def reload(request: Request) -> Response:
 # --- errors --------------------------------------------------------------------------------
 
 
-def _refused(request: Request, exc: Exception) -> Response:
+def _refused(request: Request | None, exc: Exception) -> Response:
     assert isinstance(exc, _Refusal)
     return JSONResponse(exc.payload, status_code=exc.status, headers=exc.headers)
 
 
-def _body_timeout(request: Request, exc: Exception) -> Response:
+def _body_timeout(request: Request | None, exc: Exception) -> Response:
     # closed after the answer: the rest of the body may still come, and would be read as a request
     assert isinstance(exc, BodyTimeout)
     payload = {"error": f"the request body did not arrive within {exc.seconds:g} s"}
     return JSONResponse(payload, status_code=408, headers={"connection": "close"})
 
 
-def _http_error(request: Request, exc: Exception) -> Response:
+def _http_error(request: Request | None, exc: Exception) -> Response:
     # Starlette's own 404 (no such path) and 405 (wrong method), as JSON like the rest
     assert isinstance(exc, HTTPException)
     return JSONResponse({"error": exc.detail.lower()}, status_code=exc.status_code, headers=exc.headers)
@@ -856,15 +903,110 @@ def _internal(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": "internal error"}, status_code=500)
 
 
+# the exceptions answered by a handler (Starlette's exception middleware, and the hot routes below)
+_HANDLERS: dict[type[Exception], Callable[[Request | None, Exception], Response]] = {
+    _Refusal: _refused,
+    BodyTimeout: _body_timeout,
+    HTTPException: _http_error,
+}
+
+
+def _handler_of(exc: Exception) -> Callable[[Request | None, Exception], Response] | None:
+    # as Starlette looks one up: the first class of the exception's MRO that has one
+    for cls in type(exc).__mro__:
+        handler = _HANDLERS.get(cls)
+        if handler is not None:
+            return handler
+    return None
+
+
+# --- the hot routes --------------------------------------------------------------------------
+
+
+def _hot(answer: Callable[[_Serving, Scope, Receive], Awaitable[bytes]], serving: _Serving) -> ASGIApp:
+    """The ASGI app of a routing endpoint on the hot way in: what its Starlette endpoint does, without a Request.
+
+    The same answer (``_route_answer``/``_batch_answer`` serve both ways), the same
+    handlers for its refusals (``_HANDLERS``), the same two messages a ``_Json`` sends.
+    Any other exception goes up, as from the exception middleware, to the 500 guard.
+    """
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            body = await answer(serving, scope, receive)
+        except Exception as exc:
+            handler = _handler_of(exc)
+            if handler is None:
+                raise
+            await handler(None, exc)(scope, receive, send)
+            return
+        head = [(b"content-length", str(len(body)).encode("ascii")), _JSON_TYPE]
+        await send({"type": "http.response.start", "status": 200, "headers": head})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+class _HotRoutes:
+    """Finds a POST to a routing endpoint (``/v1/plans/{slug}/route``, ``:batch``, and their aliases) and gives
+    the app that answers it straight, past Starlette's router, its Request and its exception middleware.
+
+    Those layers cost ~10 µs of a request's ~110 µs (measured in process: the router
+    matching route after route, a Request, the exception middleware's two wrappings, a
+    Response object), and the routing endpoints are nearly all the traffic. The match is
+    the router's own: the routes that take POST, in the router's order, each its compiled
+    path regex on the same route path, so a request goes where the router would send it;
+    the first that matches wins (the router picks the first full match). If that is not a
+    routing endpoint (the admin endpoint), or none matches, or the method is not POST (405
+    and 404 are the router's), or the app is served under a root path, the request goes the
+    ordinary way. The scope gets what the router puts in it (``router``, ``route``,
+    ``endpoint``, ``path_params``): the access log and the metrics name the route's
+    template from it, the 500 guard its endpoint.
+    """
+
+    def __init__(self, routes: Sequence[Route], apps: Mapping[Callable[..., Any], ASGIApp]) -> None:
+        self._post = [
+            (route.path_regex.match, route, apps.get(route.endpoint))
+            for route in routes
+            if route.methods is None or "POST" in route.methods
+        ]
+
+    def __call__(self, scope: Scope) -> ASGIApp | None:
+        if scope["method"] != "POST" or scope.get("root_path"):
+            # under a root path (behind a proxy's prefix) the router's own way of cutting it
+            # off applies: the ordinary way, then
+            return None
+        path = scope["path"]
+        for match_path, route, app in self._post:
+            match = match_path(path)
+            if match is None:
+                continue
+            if app is None:
+                return None
+            params = dict(scope.get("path_params", ()))
+            for key, value in match.groupdict().items():
+                params[key] = route.param_convertors[key].convert(value)
+            if "router" not in scope:
+                scope["router"] = scope["app"].router
+            scope["route"] = route
+            scope["endpoint"] = route.endpoint
+            scope["path_params"] = params
+            return app
+        return None
+
+
 class _Guard:
     """Turns any exception past the handlers into a bare 500 JSON, logged without its message.
 
     Starlette's outermost error middleware re-raises after answering, so the server would
     log the exception with its message; this one, inside it, ends the exception here.
+    With CORS on it is the layer that takes the hot routes (``_HotRoutes``): inside CORS, so
+    their answers get its headers.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hot: _HotRoutes | None = None) -> None:
         self.app = app
+        self.hot = hot
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -878,8 +1020,11 @@ class _Guard:
                 started = True
             await send(message)
 
+        app = self.app
+        if self.hot is not None:
+            app = self.hot(scope) or app
         try:
-            await self.app(scope, receive, tracked)
+            await app(scope, receive, tracked)
         except Exception as exc:
             endpoint = getattr(scope.get("endpoint"), "__name__", "the app")
             log_internal(exc, str(endpoint))
@@ -950,6 +1095,8 @@ def create_app(
     routes = [Route(API_PREFIX + path, handler, methods=methods) for path, handler, methods in endpoints]
     routes += [Route(path, handler, methods=methods) for path, handler, methods in endpoints]
     _silence_uvicorn_access_log()
+    serving = _Serving(store, collected, DecisionLog(decision_log) if decision_log is not None else None)
+    hot = _HotRoutes(routes, {route: _hot(_route_answer, serving), route_batch: _hot(_batch_answer, serving)})
     middleware = [
         # one layer, outermost: the request id is set before anything logs, the access log and
         # the metrics see every answer, the guards refuse before any endpoint runs (middleware.py)
@@ -960,6 +1107,7 @@ def create_app(
             metrics=collected,
             follow=store.follow if epoch_file is not None else None,
             catch_errors=not cors_origins,
+            hot=None if cors_origins else hot,
         ),
     ]
     if cors_origins:
@@ -974,17 +1122,12 @@ def create_app(
                 expose_headers=["x-request-id"],
                 max_age=600,
             ),
-            Middleware(_Guard),
+            Middleware(_Guard, hot=hot),
         ]
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={
-            _Refusal: _refused,
-            BodyTimeout: _body_timeout,
-            HTTPException: _http_error,
-            Exception: _internal,
-        },
+        exception_handlers={**_HANDLERS, Exception: _internal},
     )
     app.state.store = store
     if admin_token is not None:
@@ -992,5 +1135,6 @@ def create_app(
     app.state.admin_digest = admin_digest
     app.state.reload_interval = reload_interval
     app.state.metrics = collected
-    app.state.decision_log = DecisionLog(decision_log) if decision_log is not None else None
+    app.state.decision_log = serving.decision_log
+    app.state.serving = serving
     return app

@@ -3,9 +3,10 @@
 One layer (``Service``), not one per concern: each ASGI layer costs a coroutine, a wrapped
 ``send`` and a wrapped ``receive`` per request, and at a few thousand requests a second
 five of them cost more than the routing. It sits between Starlette's outermost error
-middleware and its routing, so it sees every request, routed or not. The connection-level
-guards (a request head that never completes, the connection cap) are the server's:
-``serve/server.py``.
+middleware and its routing, so it sees every request, routed or not; a POST to a routing
+endpoint it hands straight to the endpoint's answer, past the router (``hot``, see
+``serve/app.py``). The connection-level guards (a request head that never completes, the
+connection cap) are the server's: ``serve/server.py``.
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ class Service:
       message (Starlette's outermost error middleware would re-raise after answering, so
       the server would log the exception with its message); with ``catch_errors`` off
       (CORS on: the app puts the same guard inside CORS) it is left to that one;
+    * hands a request that ``hot`` (the app's ``_HotRoutes``) claims to the app it gives,
+      past Starlette's router and exception middleware: the routing endpoints, nearly all
+      the traffic (with CORS on, the guard inside CORS does this instead);
     * writes the access log line and counts the request in the metrics: method, the
       route's template, HTTP version, status, milliseconds. Never the path as sent, never
       the query string, never the client's address: a path carries whatever the caller
@@ -122,8 +126,10 @@ class Service:
         metrics: Metrics | None = None,
         follow: Callable[[], None] | None = None,
         catch_errors: bool = True,
+        hot: Callable[[Scope], ASGIApp | None] | None = None,
     ) -> None:
         self.app = app
+        self.hot = hot
         self.routes = routes
         self.read_timeout = read_timeout
         self.metrics = metrics
@@ -165,7 +171,9 @@ class Service:
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 headers = message.get("headers") or ()
-                message["headers"] = [*(h for h in headers if h[0].lower() != _RID), id_header]
+                kept = [h for h in headers if h[0].lower() != _RID]
+                kept.append(id_header)
+                message["headers"] = kept
             await send(message)
 
         try:
@@ -176,8 +184,11 @@ class Service:
                 await tracked(dict(start))
                 await send(body)
                 return
+            app = self.app
+            if self.hot is not None:
+                app = self.hot(scope) or app
             try:
-                await self.app(scope, self._bounded(receive), tracked)
+                await app(scope, self._bounded(receive, started), tracked)
             except Exception as exc:
                 if not self.catch_errors:
                     raise
@@ -192,11 +203,9 @@ class Service:
             finally:
                 request_id_var.reset(token)
 
-    def _bounded(self, receive: Receive) -> Receive:
-        """``receive`` under the body's deadline, until the body's last chunk is in."""
-        ready = _ready_probe(receive)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.read_timeout
+    def _bounded(self, receive: Receive, started: float) -> Receive:
+        """``receive`` under the body's deadline (``read_timeout`` from ``started``, a ``perf_counter``
+        time), until the body's last chunk is in."""
         seconds = self.read_timeout
         complete = False
 
@@ -204,9 +213,13 @@ class Service:
             nonlocal complete
             if complete:  # the body is in: later reads wait for a disconnect, unbounded
                 return await receive()
+            ready = _ready_probe(receive)
             if ready is not None and ready():
                 message = await receive()  # returns at once: nothing to bound
             else:
+                # the deadline on the loop's clock, worked out only when a read may wait (rarely)
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + seconds - (time.perf_counter() - started)
                 try:
                     async with asyncio.timeout_at(deadline):
                         message = await receive()

@@ -195,12 +195,13 @@ class Metrics:
             cls._instance = Metrics()
         return cls._instance
 
-    def decided(self, plan: str, rules: Sequence[str]) -> None:
+    def decided(self, plan: str, rules: Sequence[str], times: int = 1) -> None:
+        """A decision made (``times`` of them: a batch's are counted once it is answered), by its deciding rules."""
         for rule in rules:
             child = self._decided.get((plan, rule))
             if child is None:
                 child = self._decided[(plan, rule)] = self.decisions.labels(plan, rule)
-            child.inc()
+            child.inc(times)
 
     def observe(self, route: str, method: str, status: int | None, seconds: float) -> None:
         """A request answered: counted by route template, method and status, and timed by route template.
