@@ -17,6 +17,9 @@ Measured, each for ``--seconds`` (default 4) after a short warm-up, only ever ag
   a mix of concerns over all plans) at 1, 8 and 32 connections, and batches of 100 at 1,
   8 and 32 connections;
 * ``--workers 2``: the same at 8 and 32 connections;
+* the ceiling: uvicorn (same parser and loop) serving an app that only reads the body,
+  routes and encodes the answer, with nothing of the service around it (no request id,
+  metrics, limits, access log, error answers), single requests at 8 connections;
 
 then the ratios the issue sets targets for: HTTP single at 8 connections >= 35 % of the
 in-process rate, batches of 100 >= 80 % (concerns per second), workers 2 >= 1.6x one worker.
@@ -190,6 +193,54 @@ def start_server(workers: int, log_level: str, http: str, loop: str) -> tuple[su
     return proc, port, log
 
 
+# the ceiling: what uvicorn gives an app that only reads the body, routes and encodes, with
+# nothing of the service (no request id, metrics, limits, access log, error handling)
+BARE_APP = """\
+import json
+import beredskab
+PLANS = beredskab.load_plans({plans!r})
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    slug = scope["path"].split("/")[3]
+    out = PLANS[slug].route(json.loads(body)).model_dump_json(by_alias=True).encode()
+    head = [(b"content-type", b"application/json"), (b"content-length", str(len(out)).encode())]
+    await send({{"type": "http.response.start", "status": 200, "headers": head}})
+    await send({{"type": "http.response.body", "body": out}})
+"""
+
+
+def start_bare(folder: Path, http: str, loop: str) -> tuple[subprocess.Popen[bytes], int]:
+    """uvicorn serving BARE_APP on 127.0.0.1 (one process, the same parser and loop as the service)."""
+    (folder / "bare_app.py").write_text(BARE_APP.format(plans=str(PLANS)), encoding="utf-8")
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--http", http, "--loop", loop, "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the bare uvicorn app exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise SystemExit("the bare uvicorn app did not start within 30 s")
+    time.sleep(0.5)
+    return proc, port
+
+
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
@@ -291,12 +342,24 @@ def main() -> int:
             finally:
                 stop_server(proc)
                 log.unlink(missing_ok=True)
+        proc, port = start_bare(folder, args.http, args.loop)
+        try:
+            print("uvicorn + route + JSON only (no service layers; the ceiling):", flush=True)
+            wrk(binary, port, singles, 8, 1.0)  # warm-up
+            results[(0, "single", 8)] = r = wrk(binary, port, singles, 8, seconds)
+            show("single requests, 8 connection(s)", r)
+        finally:
+            stop_server(proc)
 
     single8 = results[(1, "single", 8)]["rate"]
     batch_best = max(results[(1, "batch", c)]["rate"] for c in (1, 8, 32)) * BATCH
     batch8 = results[(1, "batch", 8)]["rate"] * BATCH
     print("ratios (targets from issue 21):")
+    bare8 = results[(0, "single", 8)]["rate"]
     print(f"  HTTP single @8 / in-process route+JSON:       {single8 / single_base:6.1%}   (target >= 35 %)")
+    print(
+        f"  (ceiling: uvicorn + route + JSON only @8:     {bare8 / single_base:6.1%}; the service = {single8 / bare8:.0%} of it)"
+    )
     print(f"  HTTP batches of 100 @8 / in-process batch:    {batch8 / batch_base:6.1%}   (target >= 80 %)")
     print(f"  HTTP batches of 100 best / in-process batch:  {batch_best / batch_base:6.1%}")
     print(f"  (HTTP batches of 100 @8 / in-process batch as dicts + json.dumps: {batch8 / batch_dicts:6.1%})")
