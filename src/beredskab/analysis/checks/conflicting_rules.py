@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._problems import Draft
-from ...spec.model import PlanSpec, Rule
+from ...spec.model import PlanSpec
 from ..context import CheckContext
 from ..space import satisfying
 
@@ -42,17 +42,23 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _answer(rule: Rule) -> Any:
-    return _canonical(rule.model_dump(mode="json", include={"next", "notify", "legal_basis"}))
+_ANSWER = ("next", "notify", "legal_basis")
+
+
+def _answer(rule: dict[str, Any]) -> Any:
+    return _canonical({key: rule[key] for key in _ANSWER})
 
 
 def conflicting_pairs(plan: PlanSpec) -> list[tuple[int, int]]:
     """(earlier, later) rule indexes with identical conditions and different answers."""
+    # the rules as JSON in one call of the plan's own serializer (each condition dumped by
+    # itself would build the Condition model's serializer first, and cost a call each)
+    rules = plan.model_dump(mode="json", by_alias=True, include={"rules": {"__all__": {"when", *_ANSWER}}})["rules"]
     seen: dict[Any, int] = {}
     out: list[tuple[int, int]] = []
-    for i, rule in enumerate(plan.rules):
-        key = _canonical(rule.when.model_dump(mode="json", by_alias=True))
-        if key in seen and _answer(plan.rules[seen[key]]) != _answer(rule):
+    for i, rule in enumerate(rules):
+        key = _canonical(rule["when"])
+        if key in seen and _answer(rules[seen[key]]) != _answer(rule):
             out.append((seen[key], i))
         seen.setdefault(key, i)
     return out
