@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -141,3 +143,38 @@ def test_iter_paths_on_the_plans() -> None:
 
     for base in BASES:
         assert list(iter_paths(base)) == _paths_recursively(base)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: null", None),
+        ("a: Null", None),
+        ("a: NULL", None),
+        ("a: ~", None),
+        ("a:", None),
+        ("a: nULL", "nULL"),
+        ("a: True", True),
+        ("a: FALSE", False),
+        ("a: tRue", "tRue"),
+        ("a: yes", "yes"),  # YAML 1.1's yes/no/on/off stay text in a plan
+        ("a: Off", "Off"),
+        ("a: !!str true", "true"),
+        ("a: 'true'", "true"),
+        ("a: æble", "æble"),
+        ("a: Ærø 2", "Ærø 2"),
+        ("a: e5", "e5"),
+        ("a: inf", "inf"),
+        ("a: .inf", math.inf),
+        ("a: 12", 12),
+        ("a: -3", -3),
+        ("a: 0x1F", 31),
+        ("a: 1.5", 1.5),
+        ("a: 1e3", 1000.0),
+        ("a: 1a", "1a"),
+    ],
+)
+def test_plain_values_read_as_yaml_reads_them(text: str, value: Any) -> None:
+    from beredskab.spec._yaml import parse_text
+
+    assert parse_text(text, "t.yaml").data == {"a": value}

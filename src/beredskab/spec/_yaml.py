@@ -32,6 +32,7 @@ PathT = tuple[Any, ...]
 _INT = re.compile(r"^[-+]?[0-9]+$|^0x[0-9a-fA-F]+$|^0o[0-7]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _STANDARD_TAG = "tag:yaml.org,2002:"
+_STR_TAG = _STANDARD_TAG + "str"
 
 
 @dataclass
@@ -409,13 +410,25 @@ class _NumberTooLong(Exception):
     """A plain number with more digits than any field of the format can use."""
 
 
+# the plain words YAML 1.1 reads as null or a boolean (as PyYAML's resolver does, for plans)
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     value: str = node.value
     if node.style in ("'", '"', "|", ">"):
         return value
-    if node.tag == _STANDARD_TAG + "str":
+    if node.tag == _STR_TAG:
         # an explicit !!str on a plain scalar
         return value
+    if value[:1].isalpha():
+        # most keys and values of a plan: text starting with a letter is never a number
+        # (those start with a digit, a sign or a dot), so only the words above are not text
+        return _WORDS.get(value, value)
     if value in ("", "~", "null", "Null", "NULL"):
         return None
     if value in ("true", "True", "TRUE"):
@@ -539,8 +552,9 @@ def to_document(node: yaml.Node | None, display: str) -> YamlDocument:
                         )
                     )
                     continue
-                doc.key_marks[(*path, key)] = _mark(key_node)
-                out[key] = build(value_node, (*path, key))
+                here = (*path, key)
+                doc.key_marks[here] = _mark(key_node)
+                out[key] = build(value_node, here)
             return out
         return None
 
