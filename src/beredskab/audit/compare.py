@@ -20,6 +20,7 @@ from ..analysis.validate import Report, validate
 from ..plan import Plan
 from ..routing.calendar import ZONE, is_public_holiday, wall_moment
 from ..routing.concern import Concern, Decision
+from ..spec.model import empty_dict, empty_list
 from ..spec.positions import pydantic_problems
 from .model import duration_parts, iso_duration
 
@@ -69,7 +70,7 @@ class Situation(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     label: str = Field(min_length=1, max_length=200)
     time: TimeKey | dt.datetime = "weekday_day"
-    concern: dict[str, Any] = Field(default_factory=dict)
+    concern: dict[str, Any] = Field(default_factory=empty_dict)
 
 
 class _Catalogue(_Strict):
@@ -88,12 +89,12 @@ class Cell(_Strict):
 
     applicable: bool = True
     why_not: str | None = None
-    next: list[CellActor] = Field(default_factory=list)
+    next: list[CellActor] = Field(default_factory=empty_list)
     contact: bool = Field(default=False, description="Someone in next has a contact usable as given.")
     wait: str | None = Field(default=None, description="Until someone in next can act (ISO 8601).")
     act_by: str | None = Field(default=None, description="The earliest act_by after receipt (ISO 8601).")
-    legal_basis: list[str] = Field(default_factory=list)
-    rules: list[str] = Field(default_factory=list)
+    legal_basis: list[str] = Field(default_factory=empty_list)
+    rules: list[str] = Field(default_factory=empty_list)
     catch_all: bool = False
     differs: bool = Field(
         default=False,

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..spec.model import empty_list
+
 __all__ = [
     "ActionSummary",
     "AnswerSummary",
@@ -109,7 +111,7 @@ class PlanDiff(_Frozen):
     structural: list[StructuralChange]
     behavioural: Behavioural
     rules: list[RuleChange] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Each rule both plans have whose content changed, before and after (additive: "
         "the structural changes already say what changed).",
     )

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from .._errors import ConcernError, FieldProblem, Phrase, suggest
+from ..spec.model import empty_list
 from ..spec.vocabulary import FINDINGS, ActorKind, Channel, LegalBasis, Reporter, SeverityLevel, Topic
 from ._fast import plain_init
 
@@ -592,7 +593,7 @@ class Action(BaseModel):
         "receives the concern (an assumption, listed in assumptions).",
     )
     escalation: list[EscalationNote] = Field(
-        default_factory=list, description="Whom to escalate to if the deadline passes."
+        default_factory=empty_list, description="Whom to escalate to if the deadline passes."
     )
 
 
@@ -643,7 +644,7 @@ class Decision(BaseModel):
     catch_all: bool = Field(default=False, description="No rule covered the concern: the plan's catch-all answered.")
     received_at: dt.datetime = Field(description="When the concern arrived, in Europe/Copenhagen offset.")
     assumptions: list[str] = Field(
-        default_factory=list, description="Facts this answer rests on that the plan text does not give."
+        default_factory=empty_list, description="Facts this answer rests on that the plan text does not give."
     )
     plan_digest: str = Field(
         default="",
