@@ -135,6 +135,7 @@ class CompiledPlan:
 
     def __init__(self, plan: PlanSpec, national: NationalCatalogue) -> None:
         self.slug = plan.municipality.slug
+        self._digest: str | None = None  # see digest; a plain attribute for the routing hot path
         self.plan = plan
         # every actor a Decision can name: the plan's, the national ones it lists, and the
         # national ways in the router offers any plan (see WAY_IN_OPEN)
@@ -189,10 +190,12 @@ class CompiledPlan:
         _ = self._translators[lang] = translator(lang, "decision")
         return _
 
-    @functools.cached_property
+    @property
     def digest(self) -> str:
         """:func:`plan_digest` of the plan, worked out on first use (validating a plan does not need it)."""
-        return plan_digest(self.plan)
+        if self._digest is None:
+            self._digest = plan_digest(self.plan)
+        return self._digest
 
     @functools.cached_property
     def graph(self) -> RoutingGraph:
@@ -315,6 +318,8 @@ class CompiledPlan:
         return len(self._conditions)
 
     def route(self, concern: Concern, lang: str = DEFAULT_LANG, explain: bool = False) -> Decision:
+        if not _ANSWERS_BUILT:
+            _build_answers()
         _ = self._translators.get(lang) or self._translator(lang)
         if concern.step not in self.steps:
             self.check_step(concern)
@@ -534,7 +539,7 @@ class CompiledPlan:
                 "received_at": say.at,
                 # the rule's own are distinct already (see _rule_texts): only added ones can repeat
                 "assumptions": assumed if len(assumed := say.assumptions) == say.own else list(dict.fromkeys(assumed)),
-                "plan_digest": self.digest,
+                "plan_digest": self._digest or self.digest,
                 "trace": None,
             },
         )
@@ -624,6 +629,22 @@ class CompiledPlan:
         )
         say.assumptions.extend(_say(a, say._) for a in _assumed_parts(chosen))
         return action
+
+
+_ANSWERS_BUILT = False
+
+
+def _build_answers() -> None:
+    """Finish the answer's models (deferred at import, see routing/concern.py) before the first route.
+
+    Validating plans never needs them; routing does, and instances made (by ``construct``)
+    from a model pydantic has not finished cost more to make, as measured by
+    benchmarks/route.py: so they are finished once, here, rather than on first serialization.
+    """
+    global _ANSWERS_BUILT
+    for model in (ContactPoint, EscalationNote, SourceRef, TraceStep, Action, Decision):
+        model.model_rebuild()
+    _ANSWERS_BUILT = True
 
 
 def _assumed_parts(act: _CompiledAction) -> list[Said]:
