@@ -635,15 +635,15 @@ def _read_batch_json(data: bytes, lang: str = "en") -> Any:
 
 def store_of(app: Starlette) -> PlanStore:
     """The app's plan store (for the command line's SIGHUP handler and for tests)."""
-    store = app.state.store
-    assert isinstance(store, PlanStore)
-    return store
+    serving = app.state.serving
+    assert isinstance(serving, _Serving)
+    return serving.store
 
 
 class _Serving:
-    """What the routing endpoints need of the app, as plain attributes: the same objects as
-    ``app.state.store``, ``.metrics`` and ``.decision_log`` (Starlette's State finds each by a
-    ``__getattr__``, ~0.5 µs a look-up, several per request)."""
+    """The app's plan store, metrics and decision log, as plain attributes (``app.state.serving``,
+    the one place they are kept): Starlette's State finds each of its own by a ``__getattr__``,
+    ~0.5 µs a look-up, several per request."""
 
     __slots__ = ("decision_log", "metrics", "store")
 
@@ -822,7 +822,7 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    collected: Metrics | None = request.app.state.metrics
+    collected: Metrics | None = request.app.state.serving.metrics
     if collected is None:
         raise _Refusal(404, {"error": "metrics are off"})
     body, media = collected.exposition()
@@ -1129,12 +1129,9 @@ def create_app(
         middleware=middleware,
         exception_handlers={**_HANDLERS, Exception: _internal},
     )
-    app.state.store = store
     if admin_token is not None:
         admin_digest = token_digest(admin_token)
     app.state.admin_digest = admin_digest
     app.state.reload_interval = reload_interval
-    app.state.metrics = collected
-    app.state.decision_log = serving.decision_log
     app.state.serving = serving
     return app
