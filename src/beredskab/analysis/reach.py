@@ -22,7 +22,7 @@ from ..spec.model import ActionSpec, Actor, Contact
 from ..spec.vocabulary import Channel
 from .clock import Clock
 
-__all__ = ["WRITTEN", "Reach", "Reacher", "reach"]
+__all__ = ["WRITTEN", "Reach", "Reacher"]
 
 WRITTEN = frozenset({Channel.EMAIL, Channel.WEB, Channel.POST})
 
@@ -57,19 +57,9 @@ def _contacts(actor: Actor, via: tuple[Channel, ...] | None) -> list[Contact]:
     return [c for c in actor.contacts if via is None or c.channel in via]
 
 
-def reach(
-    compiled: CompiledPlan, actions: list[ActionSpec], at: dt.datetime, _: Translate = str, clock: Clock | None = None
-) -> Reach:
-    """Reachability of ``actions`` (a rule's ``next``) for a concern received at ``at``.
-
-    ``_`` translates the reasons in ``why_not`` (English by default); ``clock`` (the run's
-    ``ctx.clock``) remembers the calendar's answers across calls.
-    """
-    return Reacher(compiled, clock).reach(actions, at, _)
-
-
 class Reacher:
-    """:func:`reach` for one plan, remembering what it worked out (the checks share one: ``ctx.reacher``)."""
+    """Reachability of a rule's ``next`` at a moment, for one plan, remembering what it worked out
+    (the checks share one: ``ctx.reacher``)."""
 
     def __init__(self, compiled: CompiledPlan, clock: Clock | None = None) -> None:
         self.compiled = compiled
@@ -81,7 +71,9 @@ class Reacher:
         self._answers: dict[tuple[int, dt.datetime, int, Translate], Reach] = {}
 
     def reach(self, actions: list[ActionSpec], at: dt.datetime, _: Translate = str) -> Reach:
-        """:func:`reach` of ``actions`` at ``at``; the same answer for the same candidates and moment."""
+        """Reachability of ``actions`` (a rule's ``next``) for a concern received at ``at``; the same
+        answer for the same candidates and moment. ``_`` translates the reasons in ``why_not``
+        (English by default)."""
         rule = self._rules.get(id(actions))
         if rule is None or rule[0] is not actions:
             candidates = self._candidates(actions)
