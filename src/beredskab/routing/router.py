@@ -479,7 +479,7 @@ class CompiledPlan:
         if openings is None:
             if len(self._openings) > 4096:  # bounded: a long-running service sees every day once
                 self._openings.clear()
-            openings = self._openings[key] = _Openings(schedule, at.date())
+            openings = self._openings[key] = _Openings(schedule, when[0])
         return openings.after(at, when[1])
 
     def _deadline(self, act: _CompiledAction, concern: Concern) -> dt.datetime | None:
